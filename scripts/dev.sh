@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Sets up a Debian 12 machine for this project, builds it, and runs the main job or the test suite.
+#   scripts/dev.sh setup   install every package the build, the tests and the main job need (as root)
+#   scripts/dev.sh build   setup + configure + build into build/
+#   scripts/dev.sh main    build + run the main job
+#   scripts/dev.sh test    build + run the whole test suite with ctest
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BUILD_DIR=${BUILD_DIR:-build}
+JOBS=${JOBS:-$(nproc)}
+
+PACKAGES=(
+  build-essential cmake ninja-build pkg-config git ca-certificates
+  libdnnl-dev ocl-icd-opencl-dev libyaml-cpp-dev libabsl-dev
+  libgtest-dev libgmock-dev libbenchmark-dev zlib1g-dev nlohmann-json3-dev
+  dataset-fashion-mnist
+)
+
+setup() {
+  local missing=()
+  for p in "${PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if ((${#missing[@]})); then
+    local sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    echo "installing: ${missing[*]}"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  fi
+}
+
+build() {
+  setup
+  cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release
+  cmake --build "$BUILD_DIR" -j "$JOBS"
+}
+
+main_job() {
+  build
+  "$BUILD_DIR/examples/seed_counters"
+}
+
+run_tests() {
+  build
+  ctest --test-dir "$BUILD_DIR" --output-on-failure -j "$JOBS"
+}
+
+case "${1:-}" in
+  setup) setup ;;
+  build) build ;;
+  main) main_job ;;
+  test) run_tests ;;
+  *)
+    echo "usage: $0 {setup|build|main|test}" >&2
+    exit 2
+    ;;
+esac
