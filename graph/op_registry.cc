@@ -1,0 +1,20 @@
+#include "graph/op_registry.h"
+
+namespace graph {
+
+const OpRegistry& OpRegistry::Global() {
+  static const OpRegistry* registry = [] {
+    auto* r = new OpRegistry();
+    RegisterStateOps(*r);
+    RegisterElementwiseOps(*r);
+    RegisterArrayOps(*r);
+    RegisterReductionOps(*r);
+    RegisterMatMulOps(*r);
+    RegisterGeneratorOps(*r);
+    RegisterControlFlowOps(*r);
+    return r;
+  }();
+  return *registry;
+}
+
+}  // namespace graph

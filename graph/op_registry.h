@@ -1,0 +1,87 @@
+// OpSchema: for each OpKind, how its output types are inferred and how its kernel is created.
+#ifndef GRAPH_OP_REGISTRY_H_
+#define GRAPH_OP_REGISTRY_H_
+
+#include <array>
+#include <memory>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/types/span.h"
+#include "graph/attr.h"
+#include "graph/graph.h"
+
+namespace graph {
+
+class Kernel;
+struct KernelContext;
+
+// What a shape function sees: the input types (dims may be unknown while building, are concrete when a Session
+// compiles), the attributes and the subgraphs. It appends one TensorType per output.
+class InferenceContext {
+ public:
+  InferenceContext(absl::Span<const TensorType> inputs, const AttrMap& attrs, absl::Span<Graph* const> subgraphs)
+      : inputs_(inputs), attrs_(attrs), subgraphs_(subgraphs) {}
+
+  int num_inputs() const { return static_cast<int>(inputs_.size()); }
+  const TensorType& input(int i) const { return inputs_[static_cast<size_t>(i)]; }
+  DType input_dtype(int i) const { return input(i).dtype; }
+  const Shape& input_shape(int i) const { return input(i).shape; }
+  const AttrMap& attrs() const { return attrs_; }
+  absl::Span<Graph* const> subgraphs() const { return subgraphs_; }
+
+  void AddOutput(DType dtype, Shape shape) { outputs_.push_back({dtype, std::move(shape)}); }
+  std::vector<TensorType>& outputs() { return outputs_; }
+
+ private:
+  absl::Span<const TensorType> inputs_;
+  const AttrMap& attrs_;
+  absl::Span<Graph* const> subgraphs_;
+  std::vector<TensorType> outputs_;
+};
+
+// Returns InvalidArgument with a message that does not name the op (the caller adds op name and location).
+using ShapeFn = absl::Status (*)(InferenceContext& ctx);
+// Creates the kernel once, at compile time, with every input and output bound to its planned storage.
+using KernelFactory = absl::StatusOr<std::unique_ptr<Kernel>> (*)(KernelContext& ctx);
+
+struct OpSchema {
+  OpKind kind = OpKind::kNoOp;
+  int min_inputs = 0;
+  int max_inputs = 0;  // -1: any number
+  ShapeFn shape_fn = nullptr;
+  // nullptr for kinds whose outputs need no computation: their storage is arranged by the compiler
+  // (constants, placeholders, arguments, variables, views).
+  KernelFactory kernel = nullptr;
+  // Output 0 is a view of input 0's storage with another shape (no copy).
+  bool output_aliases_input0 = false;
+  // Has side effects or hidden state (variables, random numbers): never merged or folded.
+  bool stateful = false;
+};
+
+// The table of schemas, filled once by explicit registration of each op family.
+class OpRegistry {
+ public:
+  static const OpRegistry& Global();
+  const OpSchema& Get(OpKind kind) const { return schemas_[static_cast<size_t>(kind)]; }
+  void Register(const OpSchema& schema) { schemas_[static_cast<size_t>(schema.kind)] = schema; }
+
+ private:
+  std::array<OpSchema, kNumOpKinds> schemas_{};
+};
+
+inline const OpSchema& GetOpSchema(OpKind kind) { return OpRegistry::Global().Get(kind); }
+
+// Registration entry points of the op families (graph/ops/*.cc).
+void RegisterStateOps(OpRegistry& r);
+void RegisterElementwiseOps(OpRegistry& r);
+void RegisterArrayOps(OpRegistry& r);
+void RegisterReductionOps(OpRegistry& r);
+void RegisterMatMulOps(OpRegistry& r);
+void RegisterGeneratorOps(OpRegistry& r);
+void RegisterControlFlowOps(OpRegistry& r);
+
+}  // namespace graph
+
+#endif  // GRAPH_OP_REGISTRY_H_
