@@ -221,3 +221,28 @@ absl::StatusOr<std::unique_ptr<Plan>> Compile(const CompileRequest& request, Com
 }
 
 }  // namespace graph
+
+namespace graph {
+
+absl::StatusOr<std::vector<TensorType>> InferSubgraphResults(const Graph& g, absl::Span<const TensorType> arg_types) {
+  std::vector<std::vector<TensorType>> types(static_cast<size_t>(g.num_nodes()));
+  for (size_t i = 0; i < g.args().size() && i < arg_types.size(); ++i) {
+    types[static_cast<size_t>(g.args()[i].node->id())] = {arg_types[i]};
+  }
+  for (const auto& node : g.nodes()) {
+    const Node* n = node.get();
+    if (n->kind() == OpKind::kArg) continue;
+    std::vector<TensorType> in;
+    for (const Output& o : n->inputs()) in.push_back(types[static_cast<size_t>(o.node->id())][static_cast<size_t>(o.index)]);
+    InferenceContext ctx(in, n->attrs(), n->subgraphs());
+    if (absl::Status st = GetOpSchema(n->kind()).shape_fn(ctx); !st.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat(n->Describe(), ": ", st.message()));
+    }
+    types[static_cast<size_t>(n->id())] = std::move(ctx.outputs());
+  }
+  std::vector<TensorType> results;
+  for (const Output& r : g.results()) results.push_back(types[static_cast<size_t>(r.node->id())][static_cast<size_t>(r.index)]);
+  return results;
+}
+
+}  // namespace graph

@@ -28,3 +28,11 @@ absl::StatusOr<std::unique_ptr<Plan>> Compile(const CompileRequest& request, Com
 }  // namespace graph
 
 #endif  // GRAPH_COMPILER_H_
+
+namespace graph {
+
+// Concrete output types of a subgraph's results when its arguments have `arg_types` (shape inference only).
+absl::StatusOr<std::vector<TensorType>> InferSubgraphResults(const Graph& subgraph,
+                                                              absl::Span<const TensorType> arg_types);
+
+}  // namespace graph

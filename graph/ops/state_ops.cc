@@ -34,6 +34,11 @@ Output Const(const Scope& s, Tensor value, Loc loc) {
   return n ? n->output(0) : Output();
 }
 
+Output Const(const Scope& s, float value, Loc loc) { return Const(s, Tensor::Scalar(value), loc); }
+Output Const(const Scope& s, int32_t value, Loc loc) { return Const(s, Tensor::Scalar(value), loc); }
+Output Const(const Scope& s, int64_t value, Loc loc) { return Const(s, Tensor::Scalar(value), loc); }
+Output Const(const Scope& s, bool value, Loc loc) { return Const(s, Tensor::Scalar(value), loc); }
+
 Output Placeholder(const Scope& s, DType dtype, Shape shape, Loc loc) {
   Node* n = s.AddOp(OpKind::kPlaceholder, {}, {{"dtype", dtype}, {"shape", std::move(shape)}}, loc, "placeholder");
   return n ? n->output(0) : Output();

@@ -10,6 +10,11 @@ namespace graph::ops {
 
 // A constant tensor (stored in the graph; read without copying).
 Output Const(const Scope& s, Tensor value, Loc loc = Loc::current());
+// Scalar constants: f32, i32, i64, bool.
+Output Const(const Scope& s, float value, Loc loc = Loc::current());
+Output Const(const Scope& s, int32_t value, Loc loc = Loc::current());
+Output Const(const Scope& s, int64_t value, Loc loc = Loc::current());
+Output Const(const Scope& s, bool value, Loc loc = Loc::current());
 // A value fed at run time. Dims may be Shape::kUnknownDim (e.g. the batch).
 Output Placeholder(const Scope& s, DType dtype, Shape shape, Loc loc = Loc::current());
 // A mutable tensor that lives in the Session. `shape` must be fully defined. Named `name` under the scope prefix
