@@ -96,6 +96,19 @@ class PlanBuilder {
     return absl::OkStatus();
   }
 
+  // True if the schema's alias_if makes output 0 a view of input 0 for these concrete types (no kernel runs).
+  bool AliasedAtCompile(const Node* n) {
+    const OpSchema& schema = GetOpSchema(n->kind());
+    if (schema.alias_if == nullptr) return false;
+    auto it = aliased_.find(n->id());
+    if (it != aliased_.end()) return it->second;
+    std::vector<TensorType> in;
+    for (const Output& o : n->inputs()) in.push_back(ConcreteInputType(o));
+    const bool alias = schema.alias_if(in, types_.at(n->id())[0]);
+    aliased_[n->id()] = alias;
+    return alias;
+  }
+
   int NewBuffer(size_t bytes, int step) {
     requests_.push_back({bytes, step, step});
     return static_cast<int>(requests_.size()) - 1;
@@ -124,7 +137,7 @@ class PlanBuilder {
     int step = 0;
     for (const Node* n : order_) {
       const OpSchema& schema = GetOpSchema(n->kind());
-      const bool has_kernel = schema.kernel != nullptr;
+      const bool has_kernel = schema.kernel != nullptr && !AliasedAtCompile(n);
       if (has_kernel) ++step;  // steps are numbered from 1; 0 is "before the first step"
       for (const Output& in : n->inputs()) Use(in, step);
       for (int i = 0; i < n->num_outputs(); ++i) {
@@ -135,7 +148,7 @@ class PlanBuilder {
           s.external = n->attrs().GetTensor("value");
         } else if (n->kind() == OpKind::kVariable) {
           s.external = services_.Variable(*n)->value;
-        } else if (schema.output_aliases_input0 && i == 0) {
+        } else if (i == 0 && (schema.output_aliases_input0 || AliasedAtCompile(n))) {
           s = StorageOf(n->input(0));
         } else {
           s.buffer = NewBuffer(static_cast<size_t>(t.shape.num_elements()) * DTypeSize(t.dtype), step);
@@ -160,7 +173,9 @@ class PlanBuilder {
     while (true) {
       if (feed_index_.contains(Key(in.node, in.index))) return nullptr;
       if (in.node->kind() == OpKind::kVariable) return in.node;
-      if (!(GetOpSchema(in.node->kind()).output_aliases_input0 && in.index == 0)) return nullptr;
+      const bool view = GetOpSchema(in.node->kind()).output_aliases_input0 ||
+                        const_cast<PlanBuilder*>(this)->AliasedAtCompile(in.node);
+      if (!(view && in.index == 0)) return nullptr;
       in = in.node->input(0);
     }
   }
@@ -172,7 +187,7 @@ class PlanBuilder {
     for (size_t i = 0; i < req_.feeds.size(); ++i) plan_->feeds_.push_back(View(req_.feeds[i], req_.feed_types[i]));
     for (const Node* n : order_) {
       const OpSchema& schema = GetOpSchema(n->kind());
-      if (schema.kernel == nullptr) continue;
+      if (schema.kernel == nullptr || AliasedAtCompile(n)) continue;
       KernelContext ctx{*n, {}, {}, services_};
       for (const Output& in : n->inputs()) ctx.inputs.push_back(View(in, ConcreteInputType(in)));
       for (int i = 0; i < n->num_outputs(); ++i) {
@@ -209,6 +224,7 @@ class PlanBuilder {
   std::vector<const Node*> order_;
   absl::flat_hash_map<int, std::vector<TensorType>> types_;
   absl::flat_hash_map<int64_t, Storage> storage_;
+  absl::flat_hash_map<int, bool> aliased_;
   std::vector<Storage> feed_storage_;
   std::vector<BufferRequest> requests_;
   int num_steps_ = 0;

@@ -24,7 +24,9 @@ namespace graph {
   /* generators */                                                                                    \
   X(Fill) X(Range) X(RandomUniform) X(RandomNormal)                                                   \
   /* control flow */                                                                                  \
-  X(While) X(Cond)
+  X(While) X(Cond)                                                                                    \
+  /* gradient support */                                                                              \
+  X(ZerosLike) X(OnesLike) X(SumToShape) X(BroadcastLike) X(ReshapeLike) X(GatherGrad) X(SliceGrad)
 
 enum class OpKind : uint16_t {
 #define GRAPH_OP_KIND_ENUM(name) k##name,

@@ -12,6 +12,12 @@ const OpRegistry& OpRegistry::Global() {
     RegisterMatMulOps(*r);
     RegisterGeneratorOps(*r);
     RegisterControlFlowOps(*r);
+    RegisterGradSupportOps(*r);
+    RegisterStateGradients(*r);
+    RegisterElementwiseGradients(*r);
+    RegisterMatMulGradients(*r);
+    RegisterArrayGradients(*r);
+    RegisterReductionGradients(*r);
     return r;
   }();
   return *registry;

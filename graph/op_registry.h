@@ -16,6 +16,7 @@ namespace graph {
 
 class Kernel;
 struct KernelContext;
+class Scope;
 
 // What a shape function sees: the input types (dims may be unknown while building, are concrete when a Session
 // compiles), the attributes and the subgraphs. It appends one TensorType per output.
@@ -46,6 +47,11 @@ using ShapeFn = absl::Status (*)(InferenceContext& ctx);
 // Creates the kernel once, at compile time, with every input and output bound to its planned storage.
 using KernelFactory = absl::StatusOr<std::unique_ptr<Kernel>> (*)(KernelContext& ctx);
 
+// Adds nodes that compute the gradients of a node's inputs from the gradients of its outputs. `dy[i]` is the
+// gradient flowing into output i (an invalid Output when none reaches it). Sets (*dx)[j] for each input j that
+// gets a gradient (dx arrives sized to the input count, all invalid). Errors go to the scope.
+using GradientFn = void (*)(const Scope& s, const Node& node, absl::Span<const Output> dy, std::vector<Output>* dx);
+
 struct OpSchema {
   OpKind kind = OpKind::kNoOp;
   int min_inputs = 0;
@@ -56,8 +62,15 @@ struct OpSchema {
   KernelFactory kernel = nullptr;
   // Output 0 is a view of input 0's storage with another shape (no copy).
   bool output_aliases_input0 = false;
+  // Decided at compile time from the concrete input types: when it returns true, output 0 is a view of input 0
+  // and the kernel is not run (e.g. SumToShape when nothing was broadcast).
+  bool (*alias_if)(absl::Span<const TensorType> inputs, const TensorType& output) = nullptr;
   // Has side effects or hidden state (variables, random numbers): never merged or folded.
   bool stateful = false;
+  // How gradients flow back through the op. nullptr with `differentiable` true: asking for a gradient through it
+  // is an error; with `differentiable` false the op silently blocks gradients (comparisons, argmax, one_hot...).
+  GradientFn gradient = nullptr;
+  bool differentiable = true;
 };
 
 // The table of schemas, filled once by explicit registration of each op family.
@@ -66,6 +79,9 @@ class OpRegistry {
   static const OpRegistry& Global();
   const OpSchema& Get(OpKind kind) const { return schemas_[static_cast<size_t>(kind)]; }
   void Register(const OpSchema& schema) { schemas_[static_cast<size_t>(schema.kind)] = schema; }
+  // Sets the gradient of an already registered kind.
+  void SetGradient(OpKind kind, GradientFn fn) { schemas_[static_cast<size_t>(kind)].gradient = fn; }
+  void SetNotDifferentiable(OpKind kind) { schemas_[static_cast<size_t>(kind)].differentiable = false; }
 
  private:
   std::array<OpSchema, kNumOpKinds> schemas_{};
@@ -81,6 +97,13 @@ void RegisterReductionOps(OpRegistry& r);
 void RegisterMatMulOps(OpRegistry& r);
 void RegisterGeneratorOps(OpRegistry& r);
 void RegisterControlFlowOps(OpRegistry& r);
+void RegisterGradSupportOps(OpRegistry& r);
+// Attaches gradient functions to the schemas registered above (graph/ops/*_grad.cc).
+void RegisterStateGradients(OpRegistry& r);
+void RegisterElementwiseGradients(OpRegistry& r);
+void RegisterMatMulGradients(OpRegistry& r);
+void RegisterArrayGradients(OpRegistry& r);
+void RegisterReductionGradients(OpRegistry& r);
 
 }  // namespace graph
 

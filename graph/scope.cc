@@ -55,6 +55,12 @@ Scope Scope::WithControlDependencies(absl::Span<const Output> deps) const {
   return s;
 }
 
+Scope Scope::WithLocation(const std::source_location& loc) const {
+  Scope s = *this;
+  s.location_ = loc;
+  return s;
+}
+
 Scope Scope::ForSubgraph(Graph* subgraph, const std::string& name) const {
   Scope s = *this;
   s.graph_ = subgraph;
@@ -68,17 +74,23 @@ void Scope::UpdateStatus(const absl::Status& status) const {
   if (state_->status.ok() && !status.ok()) state_->status = status;
 }
 
-void Scope::RecordError(const std::source_location& loc, OpKind kind, const std::string& name,
+void Scope::RecordError(const std::source_location& call_loc, OpKind kind, const std::string& name,
                         const std::string& message) const {
+  const std::source_location& loc = location_ ? *location_ : call_loc;
   UpdateStatus(absl::InvalidArgumentError(
       absl::StrCat(FileAndLine(loc), ": ", OpKindName(kind), " '", name, "': ", message)));
 }
 
-Node* Scope::AddOp(OpKind kind, std::vector<Output> inputs, AttrMap attrs, const std::source_location& loc,
+Node* Scope::AddOp(OpKind kind, std::vector<Output> inputs, AttrMap attrs, const std::source_location& call_loc,
                    const std::string& name, std::vector<Graph*> subgraphs) const {
   if (!ok()) return nullptr;
+  const std::source_location& loc = location_ ? *location_ : call_loc;
   const std::string wanted = prefix_ + (op_name_ ? *op_name_ : name);
   const OpSchema& schema = GetOpSchema(kind);
+  if (schema.shape_fn == nullptr) {
+    RecordError(loc, kind, wanted, "this op kind is not registered in this build");
+    return nullptr;
+  }
   const int n = static_cast<int>(inputs.size());
   if (n < schema.min_inputs || (schema.max_inputs >= 0 && n > schema.max_inputs)) {
     RecordError(loc, kind, wanted,

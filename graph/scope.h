@@ -36,6 +36,9 @@ class Scope {
   // A scope whose nodes run only after `deps` have run.
   Scope WithControlDependencies(absl::Span<Node* const> deps) const;
   Scope WithControlDependencies(absl::Span<const Output> deps) const;
+  // A scope whose nodes report `loc` as their location instead of the builder's caller (layers and gradients use
+  // it so errors point at the user's line).
+  Scope WithLocation(const std::source_location& loc) const;
   // A scope building into `subgraph` (a control-flow body), sharing this scope's error state and prefix.
   Scope ForSubgraph(Graph* subgraph, const std::string& name) const;
 
@@ -69,6 +72,7 @@ class Scope {
   std::string prefix_;
   std::optional<std::string> op_name_;
   std::vector<Node*> control_deps_;
+  std::optional<std::source_location> location_;
 };
 
 // An op argument: an Output, or a literal value turned into a Const node when the op is added. Numeric scalar

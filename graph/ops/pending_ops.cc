@@ -7,4 +7,6 @@ __attribute__((weak)) void RegisterReductionOps(OpRegistry&) {}
 __attribute__((weak)) void RegisterMatMulOps(OpRegistry&) {}
 __attribute__((weak)) void RegisterGeneratorOps(OpRegistry&) {}
 __attribute__((weak)) void RegisterControlFlowOps(OpRegistry&) {}
+__attribute__((weak)) void RegisterArrayGradients(OpRegistry&) {}
+__attribute__((weak)) void RegisterReductionGradients(OpRegistry&) {}
 }  // namespace graph
