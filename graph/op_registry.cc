@@ -13,6 +13,9 @@ const OpRegistry& OpRegistry::Global() {
     RegisterGeneratorOps(*r);
     RegisterControlFlowOps(*r);
     RegisterGradSupportOps(*r);
+    RegisterNnOps(*r);
+    RegisterConvOps(*r);
+    RegisterBatchNormOps(*r);
     RegisterStateGradients(*r);
     RegisterElementwiseGradients(*r);
     RegisterMatMulGradients(*r);

@@ -98,6 +98,9 @@ void RegisterMatMulOps(OpRegistry& r);
 void RegisterGeneratorOps(OpRegistry& r);
 void RegisterControlFlowOps(OpRegistry& r);
 void RegisterGradSupportOps(OpRegistry& r);
+void RegisterNnOps(OpRegistry& r);         // graph/ops/nn_ops.cc: bias_add, activations, softmax, dropout
+void RegisterConvOps(OpRegistry& r);       // graph/ops/conv_ops.cc: conv2d and pooling
+void RegisterBatchNormOps(OpRegistry& r);  // graph/ops/batch_norm_ops.cc
 // Attaches gradient functions to the schemas registered above (graph/ops/*_grad.cc).
 void RegisterStateGradients(OpRegistry& r);
 void RegisterElementwiseGradients(OpRegistry& r);

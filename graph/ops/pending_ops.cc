@@ -9,4 +9,7 @@ __attribute__((weak)) void RegisterGeneratorOps(OpRegistry&) {}
 __attribute__((weak)) void RegisterControlFlowOps(OpRegistry&) {}
 __attribute__((weak)) void RegisterArrayGradients(OpRegistry&) {}
 __attribute__((weak)) void RegisterReductionGradients(OpRegistry&) {}
+__attribute__((weak)) void RegisterNnOps(OpRegistry&) {}
+__attribute__((weak)) void RegisterConvOps(OpRegistry&) {}
+__attribute__((weak)) void RegisterBatchNormOps(OpRegistry&) {}
 }  // namespace graph

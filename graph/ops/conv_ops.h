@@ -1,0 +1,41 @@
+// 2-D convolution and pooling in NHWC layout (as Keras), backed by oneDNN forward and backward primitives
+// created once at compile time.
+#ifndef GRAPH_OPS_CONV_OPS_H_
+#define GRAPH_OPS_CONV_OPS_H_
+
+#include <array>
+#include <string>
+
+#include "graph/scope.h"
+
+namespace graph::ops {
+
+enum class Padding { kValid, kSame };
+
+struct Conv2DOptions {
+  std::array<int64_t, 2> strides = {1, 1};
+  std::array<int64_t, 2> dilations = {1, 1};
+  Padding padding = Padding::kValid;  // kSame: output = ceil(input / stride), padding split as TensorFlow does
+  int64_t groups = 1;                 // input channels and filters must both divide by it
+};
+
+// x [N,H,W,Cin] ⋆ filter [KH,KW,Cin/groups,Cout] (Keras HWIO) → [N,OH,OW,Cout]. f32.
+Output Conv2D(const Scope& s, Output x, Output filter, const Conv2DOptions& options = {}, Loc loc = Loc::current());
+
+struct Pool2DOptions {
+  std::array<int64_t, 2> window = {2, 2};
+  std::array<int64_t, 2> strides = {2, 2};
+  Padding padding = Padding::kValid;
+};
+
+// Max / average pooling over H and W of x [N,H,W,C]. Average pooling excludes padding from the count (like
+// TensorFlow). Max pooling keeps oneDNN's workspace (the argmax positions) for its gradient.
+Output MaxPool2D(const Scope& s, Output x, const Pool2DOptions& options = {}, Loc loc = Loc::current());
+Output AvgPool2D(const Scope& s, Output x, const Pool2DOptions& options = {}, Loc loc = Loc::current());
+
+// Parses "valid" / "same" (as in configs).
+absl::StatusOr<Padding> ParsePadding(const std::string& name);
+
+}  // namespace graph::ops
+
+#endif  // GRAPH_OPS_CONV_OPS_H_
