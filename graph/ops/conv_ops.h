@@ -6,6 +6,8 @@
 #include <array>
 #include <string>
 
+#include "absl/status/statusor.h"
+
 #include "graph/scope.h"
 
 namespace graph::ops {

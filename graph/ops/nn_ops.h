@@ -5,6 +5,8 @@
 
 #include <string>
 
+#include "absl/status/statusor.h"
+
 #include "graph/scope.h"
 
 namespace graph::ops {
