@@ -82,6 +82,12 @@ Node* Graph::FindNode(const std::string& name) const {
   return it == by_name_.end() ? nullptr : it->second;
 }
 
+const std::vector<Output>& Graph::Collection(const std::string& name) const {
+  static const std::vector<Output>* const kEmpty = new std::vector<Output>();
+  auto it = collections_.find(name);
+  return it == collections_.end() ? *kEmpty : it->second;
+}
+
 Graph* Graph::NewSubgraph() {
   subgraphs_.push_back(std::make_unique<Graph>());
   Graph* g = subgraphs_.back().get();

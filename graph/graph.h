@@ -137,6 +137,12 @@ class Graph {
   // Returns the local Arg for an outer value, adding a capture if needed; `outer` must live in an ancestor.
   Output Capture(Output outer);
 
+  // ---- collections ----
+  // Named lists of outputs that builders outside graph/ keep with the graph (e.g. trainable variables,
+  // initializers, update ops). The graph attaches no meaning to them.
+  void AddToCollection(const std::string& name, Output value) { collections_[name].push_back(value); }
+  const std::vector<Output>& Collection(const std::string& name) const;
+
   // Graph-level random seed that initializers and random ops derive their seeds from (0: none set).
   int64_t seed() const { return seed_; }
   void set_seed(int64_t seed) { seed_ = seed; }
@@ -152,6 +158,7 @@ class Graph {
   std::vector<Output> results_;
   std::vector<Output> captures_;
   int64_t seed_ = 0;
+  absl::flat_hash_map<std::string, std::vector<Output>> collections_;
 };
 
 }  // namespace graph

@@ -33,6 +33,13 @@ Scope Scope::NewSubScope(const std::string& name) const {
   return s;
 }
 
+Scope Scope::Root() const {
+  Scope s;
+  s.state_ = state_;
+  s.graph_ = state_->root.get();
+  return s;
+}
+
 Scope Scope::WithOpName(const std::string& name) const {
   Scope s = *this;
   s.op_name_ = name;

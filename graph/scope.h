@@ -31,6 +31,8 @@ class Scope {
   // A scope whose node names start with "<prefix>name/". The name is made unique: a second NewSubScope("dense")
   // gives "dense_1/".
   Scope NewSubScope(const std::string& name) const;
+  // The root graph's scope with an empty prefix and no control dependencies, sharing this scope's error state.
+  Scope Root() const;
   // A scope whose next node is called exactly `name` (under the prefix, made unique if taken).
   Scope WithOpName(const std::string& name) const;
   // A scope whose nodes run only after `deps` have run.
