@@ -64,7 +64,8 @@ absl::Status Accuracy::UpdateBinary(const graph::Tensor& predictions, const grap
   if (!n.ok()) return n.status();
   if (!labels.IsValid()) return InputError("labels tensor is missing");
   const int64_t total = predictions.num_elements();
-  const bool same = labels.shape() == predictions.shape() || (IsColumn(labels, *n) && IsColumn(predictions, *n));
+  const bool same =
+      labels.shape() == predictions.shape() || (IsColumn(labels, *n) && IsColumn(predictions, *n));
   if (!same) {
     return InputError(absl::StrCat("binary accuracy needs labels of the predictions' shape ",
                                    predictions.shape().ToString(), ", got ", labels.shape().ToString()));
@@ -78,7 +79,8 @@ absl::Status Accuracy::UpdateBinary(const graph::Tensor& predictions, const grap
   } else {
     graph::Tensor flat = *predictions.Reshaped(graph::Shape{total});
     std::vector<int32_t> ids;
-    if (absl::Status s = ReadClassIds(Context(), flat, "binary predictions", total, 2, &ids); !s.ok()) return s;
+    if (absl::Status s = ReadClassIds(Context(), flat, "binary predictions", total, 2, &ids); !s.ok())
+      return s;
     for (int64_t i = 0; i < total; ++i) pred[static_cast<size_t>(i)] = static_cast<uint8_t>(ids[i]);
   }
   graph::Tensor flat_labels = *labels.Reshaped(graph::Shape{total});
@@ -104,6 +106,7 @@ absl::Status Accuracy::UpdateBinary(const graph::Tensor& predictions, const grap
 
 absl::Status Accuracy::Update(const graph::Tensor& predictions, const graph::Tensor& labels,
                               const graph::Tensor& sample_weights) {
+  if (absl::Status s = options_.Validate(); !s.ok()) return InputError(std::string(s.message()));
   absl::StatusOr<int64_t> n = BatchSize(Context(), predictions, "predictions");
   if (!n.ok()) return n.status();
   if (!labels.IsValid()) return InputError("labels tensor is missing");
@@ -121,7 +124,8 @@ absl::Status Accuracy::Update(const graph::Tensor& predictions, const graph::Ten
       mode = AccuracyMode::kSparseCategorical;
     } else {
       return InputError(absl::StrCat("cannot infer the accuracy mode from predictions ",
-                                     predictions.shape().ToString(), " and labels ", labels.shape().ToString()));
+                                     predictions.shape().ToString(), " and labels ",
+                                     labels.shape().ToString()));
     }
   }
   if (mode == AccuracyMode::kBinary) return UpdateBinary(predictions, labels, sample_weights);
@@ -139,11 +143,13 @@ absl::Status Accuracy::Update(const graph::Tensor& predictions, const graph::Ten
     }
     if (mode == AccuracyMode::kSparseCategorical && one_hot) {
       return InputError(absl::StrCat("sparse categorical accuracy needs class-id labels [N], got ",
-                                     labels.shape().ToString(), " (use mode categorical for one-hot labels)"));
+                                     labels.shape().ToString(),
+                                     " (use mode categorical for one-hot labels)"));
     }
     ClassInputSpec spec;
     spec.num_classes = predictions.dim(1);
-    if (absl::Status s = ReadClassBatch(Context(), predictions, labels, sample_weights, spec, &batch); !s.ok()) {
+    if (absl::Status s = ReadClassBatch(Context(), predictions, labels, sample_weights, spec, &batch);
+        !s.ok()) {
       return s;
     }
   } else {
@@ -152,7 +158,8 @@ absl::Status Accuracy::Update(const graph::Tensor& predictions, const graph::Ten
                                      graph::DTypeName(predictions.dtype()), " predictions"));
     }
     batch.size = *n;
-    if (absl::Status s = ReadClassIds(Context(), predictions, "predictions", *n, 0, &batch.predicted); !s.ok()) {
+    if (absl::Status s = ReadClassIds(Context(), predictions, "predictions", *n, 0, &batch.predicted);
+        !s.ok()) {
       return s;
     }
     if (labels.rank() >= 1 && labels.dim(0) != *n) {
@@ -204,6 +211,7 @@ std::string TopKAccuracy::Config() const { return absl::StrCat("k=", options_.k)
 
 absl::Status TopKAccuracy::Update(const graph::Tensor& predictions, const graph::Tensor& labels,
                                   const graph::Tensor& sample_weights) {
+  if (absl::Status s = options_.Validate(); !s.ok()) return InputError(std::string(s.message()));
   absl::StatusOr<int64_t> n_or = BatchSize(Context(), predictions, "predictions");
   if (!n_or.ok()) return n_or.status();
   const int64_t n = *n_or;
@@ -219,7 +227,8 @@ absl::Status TopKAccuracy::Update(const graph::Tensor& predictions, const graph:
   ClassInputSpec spec;
   spec.num_classes = c;
   // Labels and weights are validated through the shared reader; the argmax it computes is not used.
-  if (absl::Status s = ReadClassBatch(Context(), predictions, labels, sample_weights, spec, &batch); !s.ok()) {
+  if (absl::Status s = ReadClassBatch(Context(), predictions, labels, sample_weights, spec, &batch);
+      !s.ok()) {
     return s;
   }
   const int64_t k = options_.k;
@@ -255,6 +264,8 @@ void TopKAccuracy::EncodeState(StateWriter* writer) const {
   writer->PutF64(total_);
 }
 
-absl::Status TopKAccuracy::DecodeState(StateReader* reader) { return DecodeCounts(reader, &correct_, &total_); }
+absl::Status TopKAccuracy::DecodeState(StateReader* reader) {
+  return DecodeCounts(reader, &correct_, &total_);
+}
 
 }  // namespace metrics

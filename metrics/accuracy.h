@@ -20,7 +20,7 @@ enum class AccuracyMode {
 
 struct AccuracyOptions {
   // Display name; empty means "accuracy".
-  std::string name;
+  std::string name = "";
   AccuracyMode mode = AccuracyMode::kAuto;
   // kBinary: a score strictly greater than `threshold` predicts class 1. Must be finite.
   double threshold = 0.5;
@@ -29,10 +29,10 @@ struct AccuracyOptions {
 
 // Result: sum(w_i * [pred_i == label_i]) / sum(w_i); NaN when the total weight is 0. Arrays: none.
 // Argmax takes the first maximum on ties (numpy's argmax).
-// kAuto: integer/bool predictions -> sparse (ids compared); f32/bf16 [N] or [N,1] -> binary; [N,C] (C > 1) with
-// labels of the same shape -> categorical; [N,C] otherwise -> sparse.
-// kBinary compares every element (predictions [N,K] and labels [N,K] give N*K comparisons; weights per example
-// apply to all K of its elements), like Keras' binary_accuracy.
+// kAuto: integer/bool predictions -> sparse (ids compared); f32/bf16 [N] or [N,1] -> binary; [N,C] (C > 1)
+// with labels of the same shape -> categorical; [N,C] otherwise -> sparse. kBinary compares every element
+// (predictions [N,K] and labels [N,K] give N*K comparisons; weights per example apply to all K of its
+// elements), like Keras' binary_accuracy.
 class Accuracy : public Metric {
  public:
   explicit Accuracy(const AccuracyOptions& options = {});
@@ -59,16 +59,16 @@ class Accuracy : public Metric {
 
 struct TopKAccuracyOptions {
   // Display name; empty means "top_k_accuracy".
-  std::string name;
+  std::string name = "";
   // An example is correct if its label is among the `k` highest-scored classes. Must be >= 1; k >= C makes
   // every example correct.
   int k = 5;
   absl::Status Validate() const;
 };
 
-// predictions: f32/bf16 [N,C] scores (C >= 2); labels: [N] / [N,1] class ids in [0,C) or [N,C] one-hot (argmax).
-// Ties are broken as scikit-learn's top_k_accuracy_score does (a stable ascending sort, reversed): among equal
-// scores the class with the larger index ranks higher. So label y is a hit iff
+// predictions: f32/bf16 [N,C] scores (C >= 2); labels: [N] / [N,1] class ids in [0,C) or [N,C] one-hot
+// (argmax). Ties are broken as scikit-learn's top_k_accuracy_score does (a stable ascending sort, reversed):
+// among equal scores the class with the larger index ranks higher. So label y is a hit iff
 // #{c : s_c > s_y or (s_c == s_y and c > y)} < k.
 // Result: weighted fraction of hits; NaN when the total weight is 0. Arrays: none.
 class TopKAccuracy : public Metric {

@@ -2,10 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstring>
 #include <limits>
 
 #include "absl/strings/str_cat.h"
+#include "metrics/curve.h"
 #include "metrics/input.h"
 
 namespace metrics {
@@ -14,73 +14,16 @@ namespace {
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr double kEdge = 1e-7;
 
-// Area from groups of tied scores visited in decreasing score order; `pos`/`neg` give each group's summed
-// positive and negative weight.
-class CurveIntegrator {
- public:
-  explicit CurveIntegrator(AucCurve curve) : curve_(curve) {}
-
-  void AddGroup(double pos, double neg) {
-    const double tp = tp_ + pos, fp = fp_ + neg;
-    if (curve_ == AucCurve::kRoc) {
-      area_ += (fp - fp_) * (tp + tp_) * 0.5;  // trapezoid, normalised at the end
-    } else if (tp + fp > 0) {
-      area_ += (tp - tp_) * (tp / (tp + fp));  // (R_n - R_{n-1}) * P_n, recall normalised at the end
-    }
-    tp_ = tp;
-    fp_ = fp;
-    any_ = true;
+const char* AverageName(AucAverage a) {
+  switch (a) {
+    case AucAverage::kMacro:
+      return "macro";
+    case AucAverage::kMicro:
+      return "micro";
+    case AucAverage::kWeighted:
+      return "weighted";
   }
-
-  double Finish() const {
-    if (curve_ == AucCurve::kRoc) {
-      if (!(tp_ > 0) || !(fp_ > 0)) return kNaN;
-      return area_ / (tp_ * fp_);
-    }
-    if (!any_) return kNaN;
-    if (!(tp_ > 0)) return 0.0;
-    return area_ / tp_;
-  }
-
- private:
-  AucCurve curve_;
-  double tp_ = 0.0, fp_ = 0.0, area_ = 0.0;
-  bool any_ = false;
-};
-
-// Sorts by score, descending, on keys mapped to unsigned integers (an LSD radix sort over 16-bit digits).
-void SortDescending(const std::vector<float>& scores, std::vector<uint32_t>* order) {
-  const size_t n = scores.size();
-  std::vector<uint32_t> keys(n), tmp_keys(n), tmp_order(n);
-  order->resize(n);
-  for (size_t i = 0; i < n; ++i) {
-    uint32_t u;
-    std::memcpy(&u, &scores[i], sizeof u);
-    if (scores[i] == 0.0f) u = 0;  // -0 == +0
-    // Map to an order-preserving unsigned key, then invert it for a descending sort.
-    u = (u & 0x80000000u) ? ~u : (u | 0x80000000u);
-    keys[i] = ~u;
-    (*order)[i] = static_cast<uint32_t>(i);
-  }
-  std::vector<uint32_t> count(1 << 16);
-  for (int shift = 0; shift < 32; shift += 16) {
-    std::fill(count.begin(), count.end(), 0);
-    for (size_t i = 0; i < n; ++i) ++count[(keys[i] >> shift) & 0xffffu];
-    uint32_t sum = 0;
-    for (uint32_t& c : count) {
-      const uint32_t c0 = c;
-      c = sum;
-      sum += c0;
-    }
-    for (size_t i = 0; i < n; ++i) {
-      const uint32_t d = (keys[i] >> shift) & 0xffffu;
-      const uint32_t dst = count[d]++;
-      tmp_keys[dst] = keys[i];
-      tmp_order[dst] = (*order)[i];
-    }
-    keys.swap(tmp_keys);
-    order->swap(tmp_order);
-  }
+  return "?";
 }
 
 }  // namespace
@@ -94,17 +37,19 @@ absl::Status AucOptions::Validate() const {
 }
 
 Auc::Auc(const AucOptions& options)
-    : Metric(options.curve == AucCurve::kRoc ? "auc_roc" : "auc_pr", options.name), options_(options) {
-  if (!exact() && options_.Validate().ok()) {
-    pos_.assign(static_cast<size_t>(options_.num_thresholds) + 1, 0.0);
-    neg_.assign(static_cast<size_t>(options_.num_thresholds) + 1, 0.0);
-  }
-}
+    : Metric(options.curve == AucCurve::kRoc ? "auc_roc" : "auc_pr", options.name), options_(options) {}
 
 std::string Auc::Config() const {
-  std::string c = absl::StrCat("num_thresholds=", options_.num_thresholds);
+  std::string c =
+      absl::StrCat("num_thresholds=", options_.num_thresholds, ";average=", AverageName(options_.average));
   if (!exact()) absl::StrAppend(&c, ";from_logits=", options_.from_logits ? 1 : 0);
   return c;
+}
+
+int64_t Auc::num_stored() const {
+  int64_t n = 0;
+  for (const Column& c : columns_) n += static_cast<int64_t>(c.scores.size());
+  return n;
 }
 
 int64_t Auc::Bucket(float score) const {
@@ -118,159 +63,298 @@ int64_t Auc::Bucket(float score) const {
   return 1 + static_cast<int64_t>(std::clamp(count, 0.0, static_cast<double>(t - 2)));
 }
 
+Auc::Column Auc::NewColumn() const {
+  Column c;
+  if (!exact()) {
+    c.pos.assign(static_cast<size_t>(options_.num_thresholds) + 1, 0.0);
+    c.neg.assign(static_cast<size_t>(options_.num_thresholds) + 1, 0.0);
+  }
+  return c;
+}
+
+void Auc::MakeWeighted() {
+  if (weighted_) return;
+  weighted_ = true;
+  if (!exact()) return;
+  for (Column& c : columns_) c.weights.assign(c.scores.size(), 1.0);
+}
+
 absl::Status Auc::Update(const graph::Tensor& predictions, const graph::Tensor& labels,
                          const graph::Tensor& sample_weights) {
   if (absl::Status s = options_.Validate(); !s.ok()) return InputError(std::string(s.message()));
   absl::StatusOr<int64_t> n_or = BatchSize(Context(), predictions, "predictions");
   if (!n_or.ok()) return n_or.status();
   const int64_t n = *n_or;
+  int64_t k = 1;
   if (!IsColumn(predictions, n)) {
-    return InputError(absl::StrCat("predictions must be binary scores [N] or [N,1], got ",
-                                   predictions.shape().ToString()));
+    if (predictions.rank() != 2) {
+      return InputError(absl::StrCat("predictions must be scores [N], [N,1] or [N,K], got ",
+                                     predictions.shape().ToString()));
+    }
+    k = predictions.dim(1);
   }
-  if (labels.IsValid() && labels.rank() >= 1 && labels.dim(0) != n) {
+  if (num_columns_ != 0 && k != num_columns_) {
+    return InputError(absl::StrCat("predictions have ", k, " columns, earlier batches had ", num_columns_));
+  }
+  if (!labels.IsValid()) return InputError("labels tensor is missing");
+  if (labels.rank() >= 1 && labels.dim(0) != n) {
     return InputError(absl::StrCat("labels have ", labels.dim(0), " rows but predictions have ", n));
   }
   std::vector<float> storage;
   absl::StatusOr<const float*> p = FloatData(Context(), predictions, "predictions", &storage);
   if (!p.ok()) return p.status();
+  if (!exact() && !options_.from_logits) {
+    for (int64_t i = 0; i < n * k; ++i) {
+      if ((*p)[i] < 0.0f || (*p)[i] > 1.0f) {
+        return InputError(absl::StrCat("predictions[", i, "] = ", (*p)[i],
+                                       " is not a probability in [0, 1], which thresholded AUC needs (set "
+                                       "from_logits for logits)"));
+      }
+    }
+  }
+  // y[i * k + j] in {0, 1}.
   std::vector<uint8_t> y;
-  if (absl::Status s = ReadBinaryLabels(Context(), labels, n, &y); !s.ok()) return s;
+  if (k == 1) {
+    if (absl::Status s = ReadBinaryLabels(Context(), labels, n, &y); !s.ok()) return s;
+  } else if (labels.rank() == 2 && labels.dim(1) == k) {
+    const graph::Tensor flat = *labels.Reshaped(graph::Shape{n * k});
+    if (absl::Status s = ReadBinaryLabels(Context(), flat, n * k, &y); !s.ok()) return s;
+  } else {
+    std::vector<int32_t> ids;
+    if (absl::Status s = ReadClassIds(Context(), labels, "labels", n, k, &ids); !s.ok()) {
+      return IsColumn(labels, n) ? s
+                                 : InputError(absl::StrCat("labels must be [", n, ",", k, "] 0/1 or [", n,
+                                                           "] class ids, got ", labels.shape().ToString()));
+    }
+    y.assign(static_cast<size_t>(n * k), 0);
+    for (int64_t i = 0; i < n; ++i) y[static_cast<size_t>(i * k + ids[static_cast<size_t>(i)])] = 1;
+  }
   std::vector<double> w;
   if (absl::Status s = ReadWeights(Context(), sample_weights, n, &w); !s.ok()) return s;
+  const int64_t stored = num_stored();
+  if (exact() &&
+      static_cast<uint64_t>(stored) + static_cast<uint64_t>(n * k) > std::numeric_limits<uint32_t>::max()) {
+    return InputError("exact mode holds at most 2^32 - 1 scores; use num_thresholds for longer streams");
+  }
 
-  if (!exact()) {
+  if (num_columns_ == 0) {
+    num_columns_ = k;
+    const size_t count = options_.average == AucAverage::kMicro ? 1 : static_cast<size_t>(k);
+    columns_.assign(count, NewColumn());
+  }
+  if (!w.empty()) MakeWeighted();
+  const bool micro = columns_.size() == 1;
+  // Column c receives entries (i, j) with j == c (or every j for micro), in row order.
+  for (size_t c = 0; c < columns_.size(); ++c) {
+    Column& col = columns_[c];
+    const int64_t j_begin = micro ? 0 : static_cast<int64_t>(c);
+    const int64_t j_end = micro ? k : j_begin + 1;
+    const size_t old_size = col.scores.size();
+    if (exact()) {
+      const size_t added = static_cast<size_t>(n * (j_end - j_begin));
+      col.scores.resize(old_size + added);
+      col.labels.resize(old_size + added);
+      if (weighted_) col.weights.resize(old_size + added);
+    }
+    size_t out = old_size;
+    double positive = 0.0;
+    const float* scores = *p;
     for (int64_t i = 0; i < n; ++i) {
       const double wi = w.empty() ? 1.0 : w[static_cast<size_t>(i)];
-      (y[static_cast<size_t>(i)] ? pos_ : neg_)[static_cast<size_t>(Bucket((*p)[i]))] += wi;
+      const size_t row = static_cast<size_t>(i * k);
+      if (exact()) {
+        for (int64_t j = j_begin; j < j_end; ++j, ++out) {
+          const uint8_t label = y[row + static_cast<size_t>(j)];
+          positive += label ? wi : 0.0;
+          col.scores[out] = scores[row + static_cast<size_t>(j)];
+          col.labels[out] = label;
+        }
+        if (weighted_)
+          std::fill(col.weights.begin() + static_cast<std::ptrdiff_t>(out - (j_end - j_begin)),
+                    col.weights.begin() + static_cast<std::ptrdiff_t>(out), wi);
+      } else {
+        for (int64_t j = j_begin; j < j_end; ++j) {
+          const uint8_t label = y[row + static_cast<size_t>(j)];
+          positive += label ? wi : 0.0;
+          (label ? col.pos : col.neg)[static_cast<size_t>(Bucket(scores[row + static_cast<size_t>(j)]))] +=
+              wi;
+        }
+      }
     }
-    return absl::OkStatus();
-  }
-  if (scores_.size() + static_cast<size_t>(n) > std::numeric_limits<uint32_t>::max()) {
-    return InputError("exact mode holds at most 2^32 - 1 examples; use num_thresholds for longer streams");
-  }
-  if (!w.empty() && weights_.empty()) weights_.assign(scores_.size(), 1.0);
-  scores_.insert(scores_.end(), *p, *p + n);
-  labels_.insert(labels_.end(), y.begin(), y.end());
-  if (!weights_.empty()) {
-    if (w.empty()) {
-      weights_.insert(weights_.end(), static_cast<size_t>(n), 1.0);
-    } else {
-      weights_.insert(weights_.end(), w.begin(), w.end());
-    }
+    col.positive_weight += positive;
   }
   return absl::OkStatus();
 }
 
-MetricResult Auc::Result() const {
+double Auc::Area(const Column& column) const {
   CurveIntegrator integrator(options_.curve);
   if (!exact()) {
-    for (size_t b = pos_.size(); b-- > 0;) {
-      if (pos_[b] > 0 || neg_[b] > 0) integrator.AddGroup(pos_[b], neg_[b]);
+    for (size_t b = column.pos.size(); b-- > 0;) {
+      if (column.pos[b] > 0 || column.neg[b] > 0) integrator.AddGroup(column.pos[b], column.neg[b]);
     }
-    return MetricResult{integrator.Finish(), {}};
+    return integrator.Finish();
   }
   std::vector<uint32_t> order;
-  SortDescending(scores_, &order);
+  SortScoresDescending(column.scores, &order);
   const size_t n = order.size();
   size_t i = 0;
   while (i < n) {
-    const float s = scores_[order[i]];
+    const float s = column.scores[order[i]];
     double pos = 0.0, neg = 0.0;
     bool any_weight = false;
-    for (; i < n && scores_[order[i]] == s; ++i) {
+    for (; i < n && column.scores[order[i]] == s; ++i) {
       const uint32_t k = order[i];
-      const double w = weights_.empty() ? 1.0 : weights_[k];
+      const double w = weighted_ ? column.weights[k] : 1.0;
       if (w == 0.0) continue;
       any_weight = true;
-      (labels_[k] ? pos : neg) += w;
+      (column.labels[k] ? pos : neg) += w;
     }
     if (any_weight) integrator.AddGroup(pos, neg);
   }
-  return MetricResult{integrator.Finish(), {}};
+  return integrator.Finish();
+}
+
+MetricResult Auc::Result() const {
+  MetricResult r;
+  if (columns_.empty()) {
+    r.value = kNaN;
+    return r;
+  }
+  if (num_columns_ == 1 || columns_.size() == 1) {
+    r.value = Area(columns_[0]);
+    return r;
+  }
+  MetricArray per_class{"per_class", {num_columns_}, std::vector<double>(columns_.size())};
+  double sum = 0.0, weight = 0.0, total_positive = 0.0;
+  for (size_t c = 0; c < columns_.size(); ++c) {
+    const double area = Area(columns_[c]);
+    per_class.values[c] = area;
+    const double cw = options_.average == AucAverage::kWeighted ? columns_[c].positive_weight : 1.0;
+    total_positive += columns_[c].positive_weight;
+    if (std::isnan(area) || cw == 0) continue;
+    sum += cw * area;
+    weight += cw;
+  }
+  if (options_.average == AucAverage::kWeighted && total_positive == 0) {
+    r.value = 0.0;
+  } else {
+    r.value = weight > 0 ? sum / weight : kNaN;
+  }
+  r.arrays.push_back(std::move(per_class));
+  return r;
 }
 
 void Auc::Reset() {
-  scores_.clear();
-  labels_.clear();
-  weights_.clear();
-  std::fill(pos_.begin(), pos_.end(), 0.0);
-  std::fill(neg_.begin(), neg_.end(), 0.0);
+  num_columns_ = 0;
+  weighted_ = false;
+  columns_.clear();
 }
 
 absl::Status Auc::MergeFrom(const Metric& other) {
   const auto& o = static_cast<const Auc&>(other);
-  if (!exact()) {
-    for (size_t b = 0; b < pos_.size() && b < o.pos_.size(); ++b) {
-      pos_[b] += o.pos_[b];
-      neg_[b] += o.neg_[b];
-    }
-    return absl::OkStatus();
+  if (o.num_columns_ == 0) return absl::OkStatus();
+  if (num_columns_ != 0 && o.num_columns_ != num_columns_) {
+    return InputError(absl::StrCat("cannot merge ", o.num_columns_, " columns into ", num_columns_));
   }
-  if (!o.weights_.empty() && weights_.empty()) weights_.assign(scores_.size(), 1.0);
-  if (!weights_.empty()) {
-    if (o.weights_.empty()) {
-      weights_.insert(weights_.end(), o.scores_.size(), 1.0);
-    } else {
-      weights_.insert(weights_.end(), o.weights_.begin(), o.weights_.end());
-    }
+  if (num_columns_ == 0) {
+    num_columns_ = o.num_columns_;
+    columns_.assign(o.columns_.size(), NewColumn());
   }
-  scores_.insert(scores_.end(), o.scores_.begin(), o.scores_.end());
-  labels_.insert(labels_.end(), o.labels_.begin(), o.labels_.end());
+  if (o.weighted_) MakeWeighted();
+  for (size_t c = 0; c < columns_.size(); ++c) {
+    Column& dst = columns_[c];
+    const Column& src = o.columns_[c];
+    dst.positive_weight += src.positive_weight;
+    if (!exact()) {
+      for (size_t b = 0; b < dst.pos.size(); ++b) {
+        dst.pos[b] += src.pos[b];
+        dst.neg[b] += src.neg[b];
+      }
+      continue;
+    }
+    if (weighted_) {
+      if (o.weighted_) {
+        dst.weights.insert(dst.weights.end(), src.weights.begin(), src.weights.end());
+      } else {
+        dst.weights.insert(dst.weights.end(), src.scores.size(), 1.0);
+      }
+    }
+    dst.scores.insert(dst.scores.end(), src.scores.begin(), src.scores.end());
+    dst.labels.insert(dst.labels.end(), src.labels.begin(), src.labels.end());
+  }
   return absl::OkStatus();
 }
 
 void Auc::EncodeState(StateWriter* writer) const {
-  if (!exact()) {
-    writer->PutF64s(pos_);
-    writer->PutF64s(neg_);
-    return;
+  writer->PutI64(num_columns_);
+  writer->PutU8(weighted_ ? 1 : 0);
+  writer->PutU64(columns_.size());
+  for (const Column& c : columns_) {
+    writer->PutF64(c.positive_weight);
+    if (!exact()) {
+      writer->PutF64s(c.pos);
+      writer->PutF64s(c.neg);
+      continue;
+    }
+    writer->PutU64(c.scores.size());
+    for (float s : c.scores) writer->PutF32(s);
+    for (uint8_t y : c.labels) writer->PutU8(y);
+    writer->PutF64s(c.weights);
   }
-  writer->PutU64(scores_.size());
-  for (float s : scores_) writer->PutF32(s);
-  for (uint8_t y : labels_) writer->PutU8(y);
-  writer->PutF64s(weights_);
 }
 
 absl::Status Auc::DecodeState(StateReader* reader) {
-  if (!exact()) {
-    std::vector<double> pos, neg;
-    const int64_t size = static_cast<int64_t>(pos_.size());
-    if (absl::Status s = reader->GetF64s("positive buckets", size, &pos); !s.ok()) return s;
-    if (absl::Status s = reader->GetF64s("negative buckets", size, &neg); !s.ok()) return s;
-    if (absl::Status s = reader->ExpectEnd(); !s.ok()) return s;
-    for (size_t b = 0; b < pos.size(); ++b) {
-      if (!std::isfinite(pos[b]) || !std::isfinite(neg[b]) || pos[b] < 0 || neg[b] < 0) {
-        return reader->Error("bucket weights must be finite and >= 0");
+  int64_t num_columns;
+  uint8_t weighted;
+  uint64_t count;
+  if (absl::Status s = reader->GetI64("column count", &num_columns); !s.ok()) return s;
+  if (absl::Status s = reader->GetU8("weighted flag", &weighted); !s.ok()) return s;
+  if (absl::Status s = reader->GetU64("stored columns", &count); !s.ok()) return s;
+  const uint64_t expected_count =
+      num_columns == 0 ? 0
+                       : (options_.average == AucAverage::kMicro ? 1 : static_cast<uint64_t>(num_columns));
+  if (num_columns < 0 || weighted > 1 || count != expected_count)
+    return reader->Error("invalid column header");
+  std::vector<Column> columns(static_cast<size_t>(count));
+  const int64_t buckets = exact() ? 0 : options_.num_thresholds + 1;
+  for (Column& c : columns) {
+    if (absl::Status s = reader->GetF64("positive weight", &c.positive_weight); !s.ok()) return s;
+    if (!std::isfinite(c.positive_weight) || c.positive_weight < 0)
+      return reader->Error("invalid positive weight");
+    if (!exact()) {
+      if (absl::Status s = reader->GetF64s("positive buckets", buckets, &c.pos); !s.ok()) return s;
+      if (absl::Status s = reader->GetF64s("negative buckets", buckets, &c.neg); !s.ok()) return s;
+      for (size_t b = 0; b < c.pos.size(); ++b) {
+        if (!std::isfinite(c.pos[b]) || !std::isfinite(c.neg[b]) || c.pos[b] < 0 || c.neg[b] < 0) {
+          return reader->Error("bucket weights must be finite and >= 0");
+        }
       }
+      continue;
     }
-    pos_ = std::move(pos);
-    neg_ = std::move(neg);
-    return absl::OkStatus();
-  }
-  uint64_t n;
-  if (absl::Status s = reader->GetU64("example count", &n); !s.ok()) return s;
-  if (n > reader->remaining() / 5) return reader->Error(absl::StrCat("example count ", n, " exceeds the data"));
-  std::vector<float> scores(static_cast<size_t>(n));
-  std::vector<uint8_t> labels(static_cast<size_t>(n));
-  std::vector<double> weights;
-  for (float& s : scores) {
-    if (absl::Status st = reader->GetF32("score", &s); !st.ok()) return st;
-    if (!std::isfinite(s)) return reader->Error("non-finite score");
-  }
-  for (uint8_t& y : labels) {
-    if (absl::Status st = reader->GetU8("label", &y); !st.ok()) return st;
-    if (y > 1) return reader->Error("label is not 0 or 1");
-  }
-  if (absl::Status st = reader->GetF64s("weights", -1, &weights); !st.ok()) return st;
-  if (!weights.empty() && weights.size() != scores.size()) return reader->Error("weights do not match examples");
-  for (double w : weights) {
-    if (!std::isfinite(w) || w < 0) return reader->Error("weights must be finite and >= 0");
+    uint64_t n;
+    if (absl::Status s = reader->GetU64("score count", &n); !s.ok()) return s;
+    if (n > reader->remaining() / 5)
+      return reader->Error(absl::StrCat("score count ", n, " exceeds the data"));
+    c.scores.resize(static_cast<size_t>(n));
+    c.labels.resize(static_cast<size_t>(n));
+    for (float& s : c.scores) {
+      if (absl::Status st = reader->GetF32("score", &s); !st.ok()) return st;
+      if (!std::isfinite(s)) return reader->Error("non-finite score");
+    }
+    for (uint8_t& y : c.labels) {
+      if (absl::Status st = reader->GetU8("label", &y); !st.ok()) return st;
+      if (y > 1) return reader->Error("label is not 0 or 1");
+    }
+    const int64_t expected_weights = weighted ? static_cast<int64_t>(n) : 0;
+    if (absl::Status st = reader->GetF64s("weights", expected_weights, &c.weights); !st.ok()) return st;
+    for (double w : c.weights) {
+      if (!std::isfinite(w) || w < 0) return reader->Error("weights must be finite and >= 0");
+    }
   }
   if (absl::Status st = reader->ExpectEnd(); !st.ok()) return st;
-  scores_ = std::move(scores);
-  labels_ = std::move(labels);
-  weights_ = std::move(weights);
+  num_columns_ = num_columns;
+  weighted_ = weighted == 1;
+  columns_ = std::move(columns);
   return absl::OkStatus();
 }
 

@@ -32,7 +32,8 @@ absl::Status ValidateClassOptions(const char* kind, int num_classes, double thre
     return absl::InvalidArgumentError(
         absl::StrCat(kind, ": num_classes must be in [2, ", kMaxClasses, "], got ", num_classes));
   }
-  if (!std::isfinite(threshold)) return absl::InvalidArgumentError(absl::StrCat(kind, ": threshold must be finite"));
+  if (!std::isfinite(threshold))
+    return absl::InvalidArgumentError(absl::StrCat(kind, ": threshold must be finite"));
   return absl::OkStatus();
 }
 
@@ -89,14 +90,16 @@ void ConfusionAccumulator::Encode(StateWriter* writer) const {
 absl::Status ConfusionAccumulator::Decode(StateReader* reader) {
   int64_t c;
   if (absl::Status s = reader->GetI64("num_classes", &c); !s.ok()) return s;
-  if (c != num_classes_) return reader->Error(absl::StrCat("state has ", c, " classes, expected ", num_classes_));
+  if (c != num_classes_)
+    return reader->Error(absl::StrCat("state has ", c, " classes, expected ", num_classes_));
   std::vector<double> matrix;
   std::vector<int64_t> seen;
   if (absl::Status s = reader->GetF64s("confusion matrix", c * c, &matrix); !s.ok()) return s;
   if (absl::Status s = reader->GetI64s("class counts", c, &seen); !s.ok()) return s;
   if (absl::Status s = reader->ExpectEnd(); !s.ok()) return s;
   for (double v : matrix) {
-    if (!std::isfinite(v) || v < 0) return reader->Error("confusion matrix has a negative or non-finite entry");
+    if (!std::isfinite(v) || v < 0)
+      return reader->Error("confusion matrix has a negative or non-finite entry");
   }
   for (int64_t v : seen) {
     if (v < 0) return reader->Error("negative class count");
@@ -118,7 +121,8 @@ absl::Status ConfusionAccumulator::Decode(StateReader* reader) {
 
 // ---- ConfusionMetric ----
 
-ConfusionMetric::ConfusionMetric(std::string kind, const std::string& name, int64_t num_classes, double threshold)
+ConfusionMetric::ConfusionMetric(std::string kind, const std::string& name, int64_t num_classes,
+                                 double threshold)
     : Metric(std::move(kind), name), acc_(num_classes) {
   spec_.num_classes = num_classes;
   spec_.threshold = threshold;
@@ -132,7 +136,8 @@ absl::Status ConfusionMetric::Update(const graph::Tensor& predictions, const gra
                                      const graph::Tensor& sample_weights) {
   if (absl::Status s = ValidateOptions(); !s.ok()) return InputError(std::string(s.message()));
   ClassBatch batch;
-  if (absl::Status s = ReadClassBatch(Context(), predictions, labels, sample_weights, spec_, &batch); !s.ok()) {
+  if (absl::Status s = ReadClassBatch(Context(), predictions, labels, sample_weights, spec_, &batch);
+      !s.ok()) {
     return s;
   }
   acc_.Add(batch);
@@ -192,7 +197,9 @@ MetricResult ConfusionMatrix::Result() const {
 
 // ---- MeanIoU ----
 
-absl::Status MeanIoUOptions::Validate() const { return ValidateClassOptions("mean_iou", num_classes, threshold); }
+absl::Status MeanIoUOptions::Validate() const {
+  return ValidateClassOptions("mean_iou", num_classes, threshold);
+}
 
 MeanIoU::MeanIoU(const MeanIoUOptions& options)
     : ConfusionMetric("mean_iou", options.name, options.num_classes, options.threshold), options_(options) {}

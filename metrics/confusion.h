@@ -86,8 +86,8 @@ class ConfusionMetric : public Metric {
 enum class ConfusionNormalize { kNone, kTrue, kPred, kAll };
 
 struct ConfusionMatrixOptions {
-  std::string name;  // empty: "confusion_matrix"
-  int num_classes = 2;  // >= 2
+  std::string name = "";   // empty: "confusion_matrix"
+  int num_classes = 2;     // >= 2
   double threshold = 0.5;  // binary scores [N] (num_classes == 2): class 1 iff score > threshold
   // As scikit-learn's `normalize`: kTrue divides rows by their sum, kPred columns, kAll everything; a zero
   // sum gives zeros.
@@ -111,14 +111,14 @@ class ConfusionMatrix : public ConfusionMetric {
 };
 
 struct MeanIoUOptions {
-  std::string name;  // empty: "mean_iou"
-  int num_classes = 2;  // >= 2
+  std::string name = "";  // empty: "mean_iou"
+  int num_classes = 2;    // >= 2
   double threshold = 0.5;
   absl::Status Validate() const;
 };
 
-// IoU_c = tp_c / (tp_c + fp_c + fn_c) (weighted). Result: the mean of IoU_c over the classes that occurred as a
-// label or a prediction — scikit-learn's jaccard_score(average="macro"); a class present only through
+// IoU_c = tp_c / (tp_c + fp_c + fn_c) (weighted). Result: the mean of IoU_c over the classes that occurred as
+// a label or a prediction — scikit-learn's jaccard_score(average="macro"); a class present only through
 // zero-weight examples has IoU 0 there. NaN when nothing was seen. Array "per_class" [C]: IoU_c, 0 when
 // undefined.
 class MeanIoU : public ConfusionMetric {
@@ -135,15 +135,15 @@ class MeanIoU : public ConfusionMetric {
 };
 
 struct MeanPerClassAccuracyOptions {
-  std::string name;  // empty: "mean_per_class_accuracy"
-  int num_classes = 2;  // >= 2
+  std::string name = "";  // empty: "mean_per_class_accuracy"
+  int num_classes = 2;    // >= 2
   double threshold = 0.5;
   absl::Status Validate() const;
 };
 
-// Per-class accuracy (recall) r_c = tp_c / true_sum_c. Result: the mean of r_c over classes with true_sum_c > 0
-// — scikit-learn's balanced_accuracy_score; NaN when no class has weight. Array "per_class" [C]: r_c, 0 when
-// the class has no weight.
+// Per-class accuracy (recall) r_c = tp_c / true_sum_c. Result: the mean of r_c over classes with true_sum_c >
+// 0 — scikit-learn's balanced_accuracy_score; NaN when no class has weight. Array "per_class" [C]: r_c, 0
+// when the class has no weight.
 class MeanPerClassAccuracy : public ConfusionMetric {
  public:
   explicit MeanPerClassAccuracy(const MeanPerClassAccuracyOptions& options = {});

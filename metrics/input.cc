@@ -24,7 +24,8 @@ absl::StatusOr<int64_t> BatchSize(std::string_view context, const graph::Tensor&
 }
 
 bool IsColumn(const graph::Tensor& t, int64_t n) {
-  return t.IsValid() && ((t.rank() == 1 && t.dim(0) == n) || (t.rank() == 2 && t.dim(0) == n && t.dim(1) == 1));
+  return t.IsValid() &&
+         ((t.rank() == 1 && t.dim(0) == n) || (t.rank() == 2 && t.dim(0) == n && t.dim(1) == 1));
 }
 
 absl::StatusOr<const float*> FloatData(std::string_view context, const graph::Tensor& t, const char* what,
@@ -91,12 +92,13 @@ absl::Status ReadWeights(std::string_view context, const graph::Tensor& weights,
   out->clear();
   if (!weights.IsValid()) return absl::OkStatus();
   if (!IsColumn(weights, n)) {
-    return Err(context, absl::StrCat("sample_weights must be [", n, "] or [", n, ",1] to match the batch, got ",
-                                     Describe(weights)));
+    return Err(context, absl::StrCat("sample_weights must be [", n, "] or [", n,
+                                     ",1] to match the batch, got ", Describe(weights)));
   }
   if (absl::Status s = ReadFinite(context, weights, "sample_weights", out); !s.ok()) return s;
   for (size_t i = 0; i < out->size(); ++i) {
-    if ((*out)[i] < 0) return Err(context, absl::StrCat("sample_weights[", i, "] = ", (*out)[i], " is negative"));
+    if ((*out)[i] < 0)
+      return Err(context, absl::StrCat("sample_weights[", i, "] = ", (*out)[i], " is negative"));
   }
   return absl::OkStatus();
 }
@@ -105,8 +107,8 @@ absl::Status ReadClassIds(std::string_view context, const graph::Tensor& t, cons
                           int64_t num_classes, std::vector<int32_t>* out) {
   if (!t.IsValid()) return Err(context, absl::StrCat(what, " tensor is missing"));
   if (!IsColumn(t, n)) {
-    return Err(context, absl::StrCat(what, " must be class ids of shape [", n, "] or [", n, ",1], got ",
-                                     Describe(t)));
+    return Err(context,
+               absl::StrCat(what, " must be class ids of shape [", n, "] or [", n, ",1], got ", Describe(t)));
   }
   out->resize(static_cast<size_t>(n));
   int32_t* o = out->data();
@@ -151,15 +153,16 @@ absl::Status ReadClassIds(std::string_view context, const graph::Tensor& t, cons
       for (int64_t i = 0; i < n; ++i) {
         const float v = src[i];
         if (std::isnan(v)) return Err(context, absl::StrCat(what, "[", i, "] is NaN"));
-        if (v != std::floor(v)) return Err(context, absl::StrCat(what, "[", i, "] = ", v, " is not an integer"));
+        if (v != std::floor(v))
+          return Err(context, absl::StrCat(what, "[", i, "] = ", v, " is not an integer"));
         if (v < 0 || static_cast<double>(v) >= static_cast<double>(limit)) return range_error(i, v);
         o[i] = static_cast<int32_t>(v);
       }
       return absl::OkStatus();
     }
     default:
-      return Err(context, absl::StrCat(what, " must be i32, i64, bool or integral f32 class ids, got ",
-                                       Describe(t)));
+      return Err(context,
+                 absl::StrCat(what, " must be i32, i64, bool or integral f32 class ids, got ", Describe(t)));
   }
 }
 
@@ -173,8 +176,8 @@ absl::Status ReadBinaryLabels(std::string_view context, const graph::Tensor& t, 
 }
 
 absl::Status ReadClassBatch(std::string_view context, const graph::Tensor& predictions,
-                            const graph::Tensor& labels, const graph::Tensor& weights, const ClassInputSpec& spec,
-                            ClassBatch* out) {
+                            const graph::Tensor& labels, const graph::Tensor& weights,
+                            const ClassInputSpec& spec, ClassBatch* out) {
   absl::StatusOr<int64_t> n_or = BatchSize(context, predictions, "predictions");
   if (!n_or.ok()) return n_or.status();
   const int64_t n = *n_or;

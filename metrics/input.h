@@ -78,8 +78,8 @@ struct ClassBatch {
 //   labels:      i32/i64/bool/integral-f32 [N] or [N, 1] class ids in [0, num_classes);
 //                [N, C] one-hot (or soft) rows when C == num_classes > 1 (argmax).
 absl::Status ReadClassBatch(std::string_view context, const graph::Tensor& predictions,
-                            const graph::Tensor& labels, const graph::Tensor& weights, const ClassInputSpec& spec,
-                            ClassBatch* out);
+                            const graph::Tensor& labels, const graph::Tensor& weights,
+                            const ClassInputSpec& spec, ClassBatch* out);
 
 }  // namespace metrics
 

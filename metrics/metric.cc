@@ -53,7 +53,8 @@ absl::Status Metric::RestoreState(std::string_view bytes) {
   uint64_t checksum = 0;
   if (absl::Status s = checksum_reader.GetU64("checksum", &checksum); !s.ok()) return s;
   const std::string_view body = bytes.substr(0, bytes.size() - 8);
-  if (Fnv1a64(body) != checksum) return absl::InvalidArgumentError(context + ": checksum mismatch (corrupt state)");
+  if (Fnv1a64(body) != checksum)
+    return absl::InvalidArgumentError(context + ": checksum mismatch (corrupt state)");
 
   StateReader r(body, context);
   std::string magic, kind, config, payload;
@@ -66,7 +67,8 @@ absl::Status Metric::RestoreState(std::string_view bytes) {
   if (kind != kind_) return r.Error(absl::StrCat("state was saved by a metric of kind ", kind));
   if (absl::Status s = r.GetString("config", &config); !s.ok()) return s;
   if (config != Config()) {
-    return r.Error(absl::StrCat("state was saved with options {", config, "}, this metric has {", Config(), "}"));
+    return r.Error(
+        absl::StrCat("state was saved with options {", config, "}, this metric has {", Config(), "}"));
   }
   if (absl::Status s = r.GetString("payload", &payload); !s.ok()) return s;
   if (absl::Status s = r.ExpectEnd(); !s.ok()) return s;

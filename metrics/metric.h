@@ -34,9 +34,10 @@ class Metric {
   virtual std::string Config() const = 0;
 
   // Accumulates one batch. `predictions` and `labels` are batch-major (dimension 0 is the example); the
-  // accepted shapes and dtypes are listed by each metric. `sample_weights` is optional (an invalid Tensor, the
-  // default, means every weight is 1); when given it is [N] or [N,1], finite and >= 0. On error the state is
-  // unchanged and the Status (InvalidArgument) names the metric and the problem. The tensors are only read.
+  // accepted shapes and dtypes are listed by each metric. `sample_weights` is optional (an invalid Tensor,
+  // the default, means every weight is 1); when given it is [N] or [N,1], finite and >= 0. On error the state
+  // is unchanged and the Status (InvalidArgument) names the metric and the problem. The tensors are only
+  // read.
   virtual absl::Status Update(const graph::Tensor& predictions, const graph::Tensor& labels,
                               const graph::Tensor& sample_weights = graph::Tensor()) = 0;
 
@@ -53,7 +54,8 @@ class Metric {
   // The accumulated state as a self-describing byte string (kind, config, payload, checksum).
   std::string SaveState() const;
   // Replaces the accumulated state by one saved by SaveState() of a metric with the same Kind() and Config().
-  // Validates everything (format, kind, config, sizes, checksum, value ranges); on error the state is unchanged.
+  // Validates everything (format, kind, config, sizes, checksum, value ranges); on error the state is
+  // unchanged.
   absl::Status RestoreState(std::string_view bytes);
 
  protected:

@@ -14,7 +14,7 @@ namespace metrics {
 
 // A named dense row-major array of doubles, e.g. "per_class" [C] or "confusion_matrix" [C, C].
 struct MetricArray {
-  std::string name;
+  std::string name = "";
   std::vector<int64_t> shape;
   std::vector<double> values;  // size == product(shape)
 

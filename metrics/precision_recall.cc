@@ -41,12 +41,13 @@ std::string KindOf(PrecisionRecallMetric::Score score, double beta) {
 absl::Status PrecisionRecallOptions::Validate() const {
   if (absl::Status s = ValidateClassOptions("precision/recall/f1", num_classes, threshold); !s.ok()) return s;
   if (average == Average::kBinary && num_classes != 2) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "precision/recall/f1: average=binary needs num_classes == 2, got ", num_classes,
-        " (use micro, macro or weighted)"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("precision/recall/f1: average=binary needs num_classes == 2, got ", num_classes,
+                     " (use micro, macro or weighted)"));
   }
   if (pos_label != 0 && pos_label != 1) {
-    return absl::InvalidArgumentError(absl::StrCat("precision/recall/f1: pos_label must be 0 or 1, got ", pos_label));
+    return absl::InvalidArgumentError(
+        absl::StrCat("precision/recall/f1: pos_label must be 0 or 1, got ", pos_label));
   }
   if (!(zero_division == 0.0 || zero_division == 1.0 || std::isnan(zero_division))) {
     return absl::InvalidArgumentError(

@@ -20,7 +20,7 @@ enum class Average {
 
 struct PrecisionRecallOptions {
   // Display name; empty means the kind ("precision", "recall", "f1" or "fbeta").
-  std::string name;
+  std::string name = "";
   int num_classes = 2;  // in [2, kMaxConfusionClasses]
   Average average = Average::kBinary;
   int pos_label = 1;  // kBinary: the positive class, 0 or 1
@@ -41,8 +41,8 @@ struct PrecisionRecallOptions {
 // Per class c (weighted counts): tp_c, pred_c = tp_c + fp_c, true_c = tp_c + fn_c;
 //   precision_c = tp_c / pred_c, recall_c = tp_c / true_c (zero_division when the denominator is 0);
 //   F_c = (1 + b^2) P_c R_c / (b^2 P_c + R_c), 0 when that denominator is 0 (scikit-learn 1.2; for
-//   zero_division 0 or 1 this equals the count form (1+b^2) tp / ((1+b^2) tp + b^2 fn + fp) of newer versions;
-//   with zero_division NaN the count form is used, NaN when tp + fp + fn = 0).
+//   zero_division 0 or 1 this equals the count form (1+b^2) tp / ((1+b^2) tp + b^2 fn + fp) of newer
+//   versions; with zero_division NaN the count form is used, NaN when tp + fp + fn = 0).
 // Micro: the same formulas on the sums over the considered classes. Result value: the averaged score.
 // Arrays: "per_class" [C] (scores of every class, as labels=range(C) gives) and "support" [C] (true_c).
 // Accepted inputs: see ConfusionMetric.
@@ -67,18 +67,21 @@ class PrecisionRecallMetric : public ConfusionMetric {
 
 class Precision : public PrecisionRecallMetric {
  public:
-  explicit Precision(const PrecisionRecallOptions& options = {}) : PrecisionRecallMetric(Score::kPrecision, options) {}
+  explicit Precision(const PrecisionRecallOptions& options = {})
+      : PrecisionRecallMetric(Score::kPrecision, options) {}
 };
 
 class Recall : public PrecisionRecallMetric {
  public:
-  explicit Recall(const PrecisionRecallOptions& options = {}) : PrecisionRecallMetric(Score::kRecall, options) {}
+  explicit Recall(const PrecisionRecallOptions& options = {})
+      : PrecisionRecallMetric(Score::kRecall, options) {}
 };
 
 // Kind "f1" when beta == 1, else "fbeta".
 class FBetaScore : public PrecisionRecallMetric {
  public:
-  explicit FBetaScore(const PrecisionRecallOptions& options = {}) : PrecisionRecallMetric(Score::kFBeta, options) {}
+  explicit FBetaScore(const PrecisionRecallOptions& options = {})
+      : PrecisionRecallMetric(Score::kFBeta, options) {}
 };
 
 }  // namespace metrics

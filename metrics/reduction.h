@@ -11,7 +11,7 @@ namespace metrics {
 
 struct ReductionOptions {
   // Display name; empty means the kind ("mean" or "sum").
-  std::string name;
+  std::string name = "";
   absl::Status Validate() const { return absl::OkStatus(); }
 };
 
@@ -21,8 +21,8 @@ struct ReductionOptions {
 //   labels: must be absent (an invalid Tensor) — these metrics aggregate one tensor.
 //   weights: absent, per example ([N] or [N,1], broadcast over the remaining dimensions) or one per value
 //     (same shape as values); finite, >= 0.
-// Mean Result: sum(w * x) / sum(w); NaN when the total weight is 0 (nothing seen). Sum Result: sum(w * x), 0 when
-// nothing was seen. Arrays: none.
+// Mean Result: sum(w * x) / sum(w); NaN when the total weight is 0 (nothing seen). Sum Result: sum(w * x), 0
+// when nothing was seen. Arrays: none.
 class ReductionMetric : public Metric {
  public:
   enum class Reduction { kMean, kSum };

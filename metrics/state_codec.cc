@@ -40,8 +40,8 @@ void StateWriter::PutI64s(const std::vector<int64_t>& v) {
 
 absl::Status StateReader::Need(const char* what, size_t n) const {
   if (remaining() < n) {
-    return absl::InvalidArgumentError(absl::StrCat(context_, ": saved state is truncated while reading ", what,
-                                                   " (need ", n, " bytes, ", remaining(), " left)"));
+    return absl::InvalidArgumentError(absl::StrCat(context_, ": saved state is truncated while reading ",
+                                                   what, " (need ", n, " bytes, ", remaining(), " left)"));
   }
   return absl::OkStatus();
 }
@@ -130,7 +130,8 @@ absl::Status StateReader::GetI64s(const char* what, int64_t expected_size, std::
 }
 
 absl::Status StateReader::ExpectEnd() const {
-  if (remaining() != 0) return Error(absl::StrCat("saved state has ", remaining(), " unexpected trailing bytes"));
+  if (remaining() != 0)
+    return Error(absl::StrCat("saved state has ", remaining(), " unexpected trailing bytes"));
   return absl::OkStatus();
 }
 
@@ -145,7 +146,7 @@ std::string ExactDouble(double v) {
 }
 
 uint64_t Fnv1a64(std::string_view bytes) {
-  uint64_t h = 1469598103934665603ull;
+  uint64_t h = 14695981039346656037ull;  // FNV offset basis
   for (char c : bytes) {
     h ^= static_cast<uint8_t>(c);
     h *= 1099511628211ull;
