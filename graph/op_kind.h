@@ -26,12 +26,14 @@ namespace graph {
   /* control flow */                                                                                  \
   X(While) X(Cond)                                                                                    \
   /* gradient support */                                                                              \
-  X(ZerosLike) X(OnesLike) X(SumToShape) X(BroadcastLike) X(ReshapeLike) X(GatherGrad) X(SliceGrad)       \
+  X(ZerosLike) X(OnesLike) X(SumToShape) X(BroadcastLike) X(ReshapeLike) X(GatherGrad) X(SliceGrad) X(Size) \
   /* neural-network ops (oneDNN) and their backward kernels */                                        \
   X(BiasAdd) X(Activation) X(ActivationGrad) X(Softmax) X(LogSoftmax) X(SoftmaxGrad) X(LogSoftmaxGrad) \
   X(Dropout) X(DropoutGrad)                                                                            \
   X(Conv2D) X(Conv2DBackpropInput) X(Conv2DBackpropFilter) X(MaxPool2D) X(MaxPool2DGrad)              \
-  X(AvgPool2D) X(AvgPool2DGrad) X(BatchNorm) X(BatchNormGrad)
+  X(AvgPool2D) X(AvgPool2DGrad) X(BatchNorm) X(BatchNormGrad)                                       \
+  /* fused losses */                                                                                  \
+  X(SparseSoftmaxCrossEntropy)
 
 enum class OpKind : uint16_t {
 #define GRAPH_OP_KIND_ENUM(name) k##name,

@@ -16,6 +16,7 @@ const OpRegistry& OpRegistry::Global() {
     RegisterNnOps(*r);
     RegisterConvOps(*r);
     RegisterBatchNormOps(*r);
+    RegisterLossOps(*r);
     RegisterStateGradients(*r);
     RegisterElementwiseGradients(*r);
     RegisterMatMulGradients(*r);

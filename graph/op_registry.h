@@ -32,7 +32,11 @@ class InferenceContext {
   const AttrMap& attrs() const { return attrs_; }
   absl::Span<Graph* const> subgraphs() const { return subgraphs_; }
 
-  void AddOutput(DType dtype, Shape shape) { outputs_.push_back({dtype, std::move(shape)}); }
+  void AddOutput(DType dtype, const Shape& shape) {
+    outputs_.emplace_back();
+    outputs_.back().dtype = dtype;
+    outputs_.back().shape = shape;
+  }
   std::vector<TensorType>& outputs() { return outputs_; }
 
  private:
@@ -101,6 +105,7 @@ void RegisterGradSupportOps(OpRegistry& r);
 void RegisterNnOps(OpRegistry& r);         // graph/ops/nn_ops.cc: bias_add, activations, softmax, dropout
 void RegisterConvOps(OpRegistry& r);       // graph/ops/conv_ops.cc: conv2d and pooling
 void RegisterBatchNormOps(OpRegistry& r);  // graph/ops/batch_norm_ops.cc
+void RegisterLossOps(OpRegistry& r);       // graph/ops/loss_ops.cc
 // Attaches gradient functions to the schemas registered above (graph/ops/*_grad.cc).
 void RegisterStateGradients(OpRegistry& r);
 void RegisterElementwiseGradients(OpRegistry& r);

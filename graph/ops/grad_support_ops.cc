@@ -27,6 +27,9 @@ Output BroadcastLike(const Scope& s, Output g, Output like, std::vector<int64_t>
   return Add1(OpKind::kBroadcastLike, s, {g, like}, {{"axes", std::move(axes)}, {"divide_by_count", divide_by_count}},
               loc, "broadcast_like");
 }
+Output Size(const Scope& s, Output x, DType dtype, std::vector<int64_t> axes, Loc loc) {
+  return Add1(OpKind::kSize, s, {x}, {{"dtype", dtype}, {"axes", std::move(axes)}}, loc, "size");
+}
 Output ReshapeLike(const Scope& s, Output g, Output like, Loc loc) {
   return Add1(OpKind::kReshapeLike, s, {g, like}, {}, loc, "reshape_like");
 }
@@ -95,6 +98,56 @@ absl::Status ReshapeLikeShape(InferenceContext& c) {
   }
   c.AddOutput(c.input_dtype(0), c.input_shape(1));
   return absl::OkStatus();
+}
+
+absl::Status SizeShape(InferenceContext& c) {
+  const DType t = c.attrs().GetType("dtype");
+  if (t != DType::kFloat32 && t != DType::kInt32 && t != DType::kInt64) {
+    return absl::InvalidArgumentError(absl::StrCat("Size gives f32, i32 or i64, not ", DTypeName(t)));
+  }
+  for (int64_t a : c.attrs().GetInts("axes")) {
+    if (a < -c.input_shape(0).rank() || a >= c.input_shape(0).rank()) {
+      return absl::InvalidArgumentError(absl::StrCat("axis ", a, " is out of range for ", c.input_shape(0).ToString()));
+    }
+  }
+  const Shape scalar;
+  c.AddOutput(t, scalar);
+  return absl::OkStatus();
+}
+
+// Writes a count fixed at compile time.
+class SizeKernel : public Kernel {
+ public:
+  SizeKernel(Tensor out, int64_t count) : out_(std::move(out)), count_(count) {}
+  absl::Status Run(RunContext&) override {
+    switch (out_.dtype()) {
+      case DType::kFloat32:
+        *out_.data<float>() = static_cast<float>(count_);
+        break;
+      case DType::kInt32:
+        *out_.data<int32_t>() = static_cast<int32_t>(count_);
+        break;
+      default:
+        *out_.data<int64_t>() = count_;
+    }
+    return absl::OkStatus();
+  }
+
+ private:
+  Tensor out_;
+  int64_t count_;
+};
+
+absl::StatusOr<std::unique_ptr<Kernel>> MakeSize(KernelContext& ctx) {
+  const Shape& x = ctx.inputs[0].shape();
+  const auto& axes = ctx.node.attrs().GetInts("axes");
+  int64_t count = 1;
+  if (axes.empty()) {
+    count = x.num_elements();
+  } else {
+    for (int64_t a : axes) count *= x.dim(static_cast<int>(a < 0 ? a + x.rank() : a));
+  }
+  return std::make_unique<SizeKernel>(ctx.outputs[0], count);
 }
 
 template <bool kOnes>
@@ -240,6 +293,8 @@ void RegisterGradSupportOps(OpRegistry& r) {
               .kernel = MakeSumToShape, .alias_if = SameShape});
   r.Register({.kind = OpKind::kBroadcastLike, .min_inputs = 2, .max_inputs = 2, .shape_fn = BroadcastLikeShape,
               .kernel = MakeBroadcastLike});
+  r.Register({.kind = OpKind::kSize, .min_inputs = 1, .max_inputs = 1, .shape_fn = SizeShape, .kernel = MakeSize,
+              .differentiable = false});
   r.Register({.kind = OpKind::kReshapeLike, .min_inputs = 2, .max_inputs = 2, .shape_fn = ReshapeLikeShape,
               .output_aliases_input0 = true});
 }

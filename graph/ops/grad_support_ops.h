@@ -20,6 +20,10 @@ Output SumToShapeOf(const Scope& s, Output g, Output like, Loc loc = Loc::curren
 // with `divide_by_count` each value is divided by the number of elements that were reduced (for Mean).
 Output BroadcastLike(const Scope& s, Output g, Output like, std::vector<int64_t> axes, bool divide_by_count = false,
                      Loc loc = Loc::current());
+// The number of elements of x (of dims `axes` only, if given), as a scalar of `dtype` (f32, i32 or i64).
+// Known when the graph is compiled, so it follows an unknown batch dim.
+Output Size(const Scope& s, Output x, DType dtype = DType::kFloat32, std::vector<int64_t> axes = {},
+            Loc loc = Loc::current());
 // g reshaped to `like`'s shape (same element count); a zero-copy view.
 Output ReshapeLike(const Scope& s, Output g, Output like, Loc loc = Loc::current());
 
