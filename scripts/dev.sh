@@ -43,7 +43,8 @@ main_job() {
 
 run_tests() {
   build
-  ctest --test-dir "$BUILD_DIR" --output-on-failure -j "$JOBS"
+  # Tests run in parallel, so each keeps to one OpenMP thread: oversubscribed OpenMP barriers spin for long.
+  OMP_NUM_THREADS=1 ctest --test-dir "$BUILD_DIR" --output-on-failure -j "$JOBS"
 }
 
 case "${1:-}" in
