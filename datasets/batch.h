@@ -17,9 +17,9 @@ struct BatchOptions {
   absl::Status Validate() const;
 };
 
-// Every element of a batch must have the same names, dtypes and shapes (an error names the offending element).
-// Batch tensors are allocated once per batch, or reused when the caller's output still owns them alone; elements
-// are copied in with memcpy.
+// Every element of a batch must have the same names, dtypes and shapes (an error names the offending
+// element). Batch tensors are allocated once per batch, or reused when the caller's output still owns them
+// alone; elements are copied in with memcpy.
 absl::StatusOr<DatasetPtr> MakeBatchDataset(DatasetPtr input, const BatchOptions& options);
 
 }  // namespace datasets

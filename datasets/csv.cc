@@ -38,7 +38,8 @@ class CsvReader {
         ++pos_;
         while (true) {
           if (pos_ >= text_.size()) {
-            return absl::DataLossError(absl::StrCat("'", path_, "' line ", *line, ": unterminated quoted field"));
+            return absl::DataLossError(
+                absl::StrCat("'", path_, "' line ", *line, ": unterminated quoted field"));
           }
           const char c = text_[pos_++];
           if (c == quote_) {
@@ -58,7 +59,8 @@ class CsvReader {
         }
       } else {
         const size_t start = pos_;
-        while (pos_ < text_.size() && text_[pos_] != delimiter_ && text_[pos_] != '\n' && text_[pos_] != '\r') ++pos_;
+        while (pos_ < text_.size() && text_[pos_] != delimiter_ && text_[pos_] != '\n' && text_[pos_] != '\r')
+          ++pos_;
         f.assign(text_, start, pos_ - start);
       }
       if (pos_ < text_.size() && text_[pos_] == delimiter_) {
@@ -86,9 +88,9 @@ class CsvReader {
 };
 
 struct Column {
-  std::string name;        // output component name
-  std::string file_name;   // name in the file
-  int index = 0;           // position in the record
+  std::string name;       // output component name
+  std::string file_name;  // name in the file
+  int index = 0;          // position in the record
   graph::DType dtype = graph::DType::kFloat32;
   bool has_default = false;
   std::string default_text;
@@ -100,8 +102,8 @@ struct Column {
 absl::Status ParseField(const std::string& path, int64_t line, Column* col, const std::string& field) {
   const std::string& text = field.empty() && col->has_default ? col->default_text : field;
   if (text.empty()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("'", path, "' line ", line, ", column '", col->file_name, "': empty field and no default"));
+    return absl::InvalidArgumentError(absl::StrCat("'", path, "' line ", line, ", column '", col->file_name,
+                                                   "': empty field and no default"));
   }
   bool ok = false;
   switch (col->dtype) {
@@ -126,7 +128,8 @@ absl::Status ParseField(const std::string& path, int64_t line, Column* col, cons
   }
   if (!ok) {
     return absl::InvalidArgumentError(absl::StrCat("'", path, "' line ", line, ", column '", col->file_name,
-                                                   "': cannot parse '", text, "' as ", graph::DTypeName(col->dtype)));
+                                                   "': cannot parse '", text, "' as ",
+                                                   graph::DTypeName(col->dtype)));
   }
   return absl::OkStatus();
 }
@@ -158,8 +161,8 @@ absl::StatusOr<Element> ReadCsv(const std::string& path, const CsvOptions& optio
     for (size_t i = 0; i < names.size(); ++i) {
       for (size_t j = 0; j < i; ++j) {
         if (names[i] == names[j]) {
-          return absl::InvalidArgumentError(
-              absl::StrCat("'", path, "' line ", line, ": column '", names[i], "' appears twice in the header"));
+          return absl::InvalidArgumentError(absl::StrCat("'", path, "' line ", line, ": column '", names[i],
+                                                         "' appears twice in the header"));
         }
       }
     }
@@ -180,8 +183,8 @@ absl::StatusOr<Element> ReadCsv(const std::string& path, const CsvOptions& optio
   if (!options.label_column.empty()) {
     for (const std::string& w : wanted) {
       if (w == options.label_key && w != options.label_column) {
-        return absl::InvalidArgumentError(absl::StrCat("'", path, "': column '", w,
-                                                       "' has the same name as label_key; choose another label_key"));
+        return absl::InvalidArgumentError(absl::StrCat(
+            "'", path, "': column '", w, "' has the same name as label_key; choose another label_key"));
       }
     }
   }
@@ -209,7 +212,9 @@ absl::StatusOr<Element> ReadCsv(const std::string& path, const CsvOptions& optio
   for (const auto& [name, dtype] : options.column_dtypes) {
     bool known = false;
     for (const std::string& n : names) known = known || n == name;
-    if (!known) return absl::InvalidArgumentError(absl::StrCat("'", path, "': column_dtypes names unknown column '", name, "'"));
+    if (!known)
+      return absl::InvalidArgumentError(
+          absl::StrCat("'", path, "': column_dtypes names unknown column '", name, "'"));
   }
 
   bool have = first_is_data;
@@ -221,11 +226,12 @@ absl::StatusOr<Element> ReadCsv(const std::string& path, const CsvOptions& optio
     }
     have = false;
     if (fields.size() != num_fields) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("'", path, "' line ", line, ": expected ", num_fields, " fields, got ", fields.size()));
+      return absl::InvalidArgumentError(absl::StrCat("'", path, "' line ", line, ": expected ", num_fields,
+                                                     " fields, got ", fields.size()));
     }
     for (Column& c : columns) {
-      if (absl::Status s = ParseField(path, line, &c, fields[static_cast<size_t>(c.index)]); !s.ok()) return s;
+      if (absl::Status s = ParseField(path, line, &c, fields[static_cast<size_t>(c.index)]); !s.ok())
+        return s;
     }
   }
   Element columns_element;
@@ -236,24 +242,29 @@ absl::StatusOr<Element> ReadCsv(const std::string& path, const CsvOptions& optio
 }  // namespace
 
 absl::Status CsvOptions::Validate() const {
-  if (delimiter == quote) return absl::InvalidArgumentError("CsvOptions: delimiter and quote are the same character");
+  if (delimiter == quote)
+    return absl::InvalidArgumentError("CsvOptions: delimiter and quote are the same character");
   if (delimiter == '\n' || delimiter == '\r' || quote == '\n' || quote == '\r') {
     return absl::InvalidArgumentError("CsvOptions: delimiter and quote cannot be line breaks");
   }
-  if (!AllowedDType(default_dtype)) return absl::InvalidArgumentError("CsvOptions: default_dtype must be f32, i32 or i64");
+  if (!AllowedDType(default_dtype))
+    return absl::InvalidArgumentError("CsvOptions: default_dtype must be f32, i32 or i64");
   for (const auto& [name, dtype] : column_dtypes) {
     if (!AllowedDType(dtype)) {
-      return absl::InvalidArgumentError(absl::StrCat("CsvOptions: column '", name, "' dtype must be f32, i32 or i64"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("CsvOptions: column '", name, "' dtype must be f32, i32 or i64"));
     }
   }
   for (size_t i = 0; i < select_columns.size(); ++i) {
     for (size_t j = 0; j < i; ++j) {
       if (select_columns[i] == select_columns[j]) {
-        return absl::InvalidArgumentError(absl::StrCat("CsvOptions: column '", select_columns[i], "' selected twice"));
+        return absl::InvalidArgumentError(
+            absl::StrCat("CsvOptions: column '", select_columns[i], "' selected twice"));
       }
     }
   }
-  if (!label_column.empty() && label_key.empty()) return absl::InvalidArgumentError("CsvOptions: empty label_key");
+  if (!label_column.empty() && label_key.empty())
+    return absl::InvalidArgumentError("CsvOptions: empty label_key");
   return absl::OkStatus();
 }
 

@@ -60,7 +60,8 @@ void Element::SetAt(int i, absl::string_view name, graph::Tensor tensor) {
   c.tensor = std::move(tensor);
 }
 
-graph::Tensor* Element::ReuseAt(int i, absl::string_view name, graph::DType dtype, const graph::Shape& shape) {
+graph::Tensor* Element::ReuseAt(int i, absl::string_view name, graph::DType dtype,
+                                const graph::Shape& shape) {
   if (i == size()) components_.push_back(Component{std::string(name), graph::Tensor()});
   Component& c = components_[static_cast<size_t>(i)];
   if (c.name != name) c.name.assign(name.data(), name.size());

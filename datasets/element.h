@@ -47,10 +47,10 @@ class Element {
 
   // Replaces the tensor called `name`, or appends it.
   void Set(absl::string_view name, graph::Tensor tensor);
-  // Returns the component called `name` (appended if missing) as a tensor of `dtype` and `shape` (fully defined)
-  // whose storage this element owns alone. The current storage is kept when it already has that dtype and shape
-  // and no other tensor shares it (its contents are then left as they were); otherwise zeroed storage is
-  // allocated. This is how producers avoid a heap allocation per element.
+  // Returns the component called `name` (appended if missing) as a tensor of `dtype` and `shape` (fully
+  // defined) whose storage this element owns alone. The current storage is kept when it already has that
+  // dtype and shape and no other tensor shares it (its contents are then left as they were); otherwise zeroed
+  // storage is allocated. This is how producers avoid a heap allocation per element.
   graph::Tensor* Reuse(absl::string_view name, graph::DType dtype, const graph::Shape& shape);
   // Makes component `i` (0 <= i <= size(); i == size() appends) be `name` = `tensor`. Producers that write a
   // fixed set of components use SetAt/ReuseAt for each, then Truncate(count): no lookup, no allocation.

@@ -35,14 +35,15 @@ absl::StatusOr<std::string> ReadRaw(const std::string& path) {
 
 absl::StatusOr<std::string> Gunzip(const std::string& path, const std::string& in) {
   std::string out;
-  // The last four bytes of a gzip member hold the uncompressed size modulo 2^32: a good first guess.
+  // The last four bytes of a gzip member hold the uncompressed size modulo 2^32: a good first guess unless it
+  // exceeds what deflate can produce (about 1032:1), as it may in a damaged file.
+  size_t guess = in.size() * 4 + 1024;
   if (in.size() >= 18) {
     uint32_t isize;
     std::memcpy(&isize, in.data() + in.size() - 4, 4);
-    out.resize(isize > 0 ? isize : in.size() * 2);
-  } else {
-    out.resize(1024);
+    if (isize > 0 && isize <= in.size() * 1032) guess = isize;
   }
+  out.resize(guess);
   z_stream zs;
   std::memset(&zs, 0, sizeof zs);
   if (inflateInit2(&zs, 16 + MAX_WBITS) != Z_OK) {

@@ -9,7 +9,8 @@ namespace {
 
 class FilterDataset : public DatasetBase {
  public:
-  FilterDataset(DatasetPtr input, FilterFn predicate) : input_(std::move(input)), predicate_(std::move(predicate)) {}
+  FilterDataset(DatasetPtr input, FilterFn predicate)
+      : input_(std::move(input)), predicate_(std::move(predicate)) {}
   std::string Describe() const override { return absl::StrCat("Filter<", input_->Describe()); }
   int64_t Cardinality() const override {
     return input_->Cardinality() == kInfiniteCardinality ? kInfiniteCardinality : kUnknownCardinality;
@@ -30,9 +31,8 @@ class FilterDataset : public DatasetBase {
         if (absl::Status s = input_->GetNext(out, end_of_sequence); !s.ok() || *end_of_sequence) return s;
         absl::StatusOr<bool> keep = d_->predicate_(*out);
         if (!keep.ok()) {
-          return absl::Status(keep.status().code(),
-                              absl::StrCat("Filter predicate failed on input element ", index_, ": ",
-                                           keep.status().message()));
+          return absl::Status(keep.status().code(), absl::StrCat("Filter predicate failed on input element ",
+                                                                 index_, ": ", keep.status().message()));
         }
         ++index_;
         if (*keep) return absl::OkStatus();

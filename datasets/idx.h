@@ -23,14 +23,16 @@ struct IdxOptions {
   absl::Status Validate() const;
 };
 
-// Reads a whole IDX file into a tensor of `dtype` with the file's dims. Checks the magic number (two zero bytes,
-// a known type code: u8, i8, i16, i32, f32, f64), the dimension count and that the data size matches the dims
-// exactly. Errors name the path. Thread-safe.
+// Reads a whole IDX file into a tensor of `dtype` with the file's dims. Checks the magic number (two zero
+// bytes, a known type code: u8, i8, i16, i32, f32, f64), the dimension count and that the data size matches
+// the dims exactly. Errors name the path. Thread-safe.
 absl::StatusOr<graph::Tensor> ReadIdxFile(const std::string& path, graph::DType dtype);
 
 // Elements {image_key: image i, label_key: label i}, read (and gunzipped) when called. `labels_path` may be
 // empty for images only; otherwise the labels file must be 1-D with as many entries as there are images.
 // Errors (missing file, wrong magic or size, count mismatch) are held by the returned Dataset. Random-access.
+// Images are kept in the file's encoding and converted to image_dtype as each element is produced (into the
+// caller's storage when it can be reused); labels are views of one tensor.
 Dataset Idx(const std::string& images_path, const std::string& labels_path, const IdxOptions& options = {});
 
 }  // namespace datasets

@@ -15,7 +15,17 @@ Iterator::Iterator(DatasetPtr dataset, std::unique_ptr<IteratorBase> impl)
 }
 
 Iterator::Iterator(Iterator&&) noexcept = default;
-Iterator& Iterator::operator=(Iterator&&) noexcept = default;
+Iterator& Iterator::operator=(Iterator&& other) noexcept {
+  if (this == &other) return *this;
+  impl_.reset();  // Stop the old pass while the dataset it reads is still alive.
+  dataset_ = std::move(other.dataset_);
+  impl_ = std::move(other.impl_);
+  fingerprint_ = other.fingerprint_;
+  position_ = other.position_;
+  end_ = other.end_;
+  status_ = std::move(other.status_);
+  return *this;
+}
 
 Iterator::~Iterator() {
   // Iterators reference their datasets: destroy them first.
@@ -75,8 +85,8 @@ absl::Status Iterator::RestoreState(const IteratorState& state) {
   }
   if (skipped < state.position) {
     end_ = true;
-    return absl::OutOfRangeError(absl::StrCat("cannot restore position ", state.position, ": the pipeline has only ",
-                                              skipped, " elements"));
+    return absl::OutOfRangeError(absl::StrCat("cannot restore position ", state.position,
+                                              ": the pipeline has only ", skipped, " elements"));
   }
   return absl::OkStatus();
 }

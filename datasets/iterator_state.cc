@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 
 namespace datasets {
@@ -39,6 +40,21 @@ absl::StatusOr<IteratorState> IteratorState::Parse(absl::string_view bytes) {
   state.pipeline_fingerprint = GetU64(bytes.data() + 4);
   state.position = static_cast<int64_t>(GetU64(bytes.data() + 12));
   if (state.position < 0) return absl::InvalidArgumentError("iterator state has a negative position");
+  return state;
+}
+
+std::string IteratorState::ToText() const {
+  return absl::StrCat("dsi1:", absl::Hex(pipeline_fingerprint, absl::kZeroPad16), ":", position);
+}
+
+absl::StatusOr<IteratorState> IteratorState::FromText(absl::string_view text) {
+  const auto bad = [&text] {
+    return absl::InvalidArgumentError(absl::StrCat("not an iterator state: '", text, "'"));
+  };
+  if (text.size() < 5 + 16 + 2 || text.substr(0, 5) != "dsi1:" || text[5 + 16] != ':') return bad();
+  IteratorState state;
+  if (!absl::SimpleHexAtoi(text.substr(5, 16), &state.pipeline_fingerprint)) return bad();
+  if (!absl::SimpleAtoi(text.substr(5 + 16 + 1), &state.position) || state.position < 0) return bad();
   return state;
 }
 

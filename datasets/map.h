@@ -9,10 +9,10 @@
 namespace datasets {
 
 // Computes *out from `in`. *out holds whatever this call slot produced before (possibly nothing): a function
-// may reuse its storage through Element::Reuse() to avoid allocating, and must set every component it wants in
-// the result (use out->Truncate(0) or Clear() first if the set of names varies). `in` must not be modified
-// (its tensors may be views of a source's storage). A non-OK status fails the pipeline at this element. May be
-// called concurrently from several threads when num_parallel_calls > 1 or when several iterators run.
+// may reuse its storage through Element::Reuse() to avoid allocating, and must set every component it wants
+// in the result (use out->Truncate(0) or Clear() first if the set of names varies). `in` must not be modified
+// (its tensors may be views of a source's storage). A non-OK status fails the pipeline at this element. May
+// be called concurrently from several threads when num_parallel_calls > 1 or when several iterators run.
 using MapFn = std::function<absl::Status(const Element& in, Element* out)>;
 
 struct MapOptions {

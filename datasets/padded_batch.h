@@ -26,8 +26,8 @@ struct PaddedBatchOptions {
   absl::Status Validate() const;
 };
 
-// Elements of a batch must agree in names, dtypes and ranks; an element larger than a fixed padded dimension is
-// an error.
+// Elements of a batch must agree in names, dtypes and ranks; an element larger than a fixed padded dimension
+// is an error.
 absl::StatusOr<DatasetPtr> MakePaddedBatchDataset(DatasetPtr input, const PaddedBatchOptions& options);
 
 }  // namespace datasets

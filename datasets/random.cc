@@ -11,7 +11,8 @@ uint64_t MixSeed(uint64_t a, uint64_t b) {
 }
 
 uint64_t UniformIndex(std::mt19937_64& rng, uint64_t n) {
-  // Lemire's nearly-divisionless method: the high word of x * n is uniform once the low word passes the bound.
+  // Lemire's nearly-divisionless method: the high word of x * n is uniform once the low word passes the
+  // bound.
   unsigned __int128 m = static_cast<unsigned __int128>(rng()) * n;
   uint64_t low = static_cast<uint64_t>(m);
   if (low < n) {

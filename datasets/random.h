@@ -1,6 +1,6 @@
 // Reproducible randomness for datasets: seed mixing, unbiased bounded draws and per-epoch permutations.
-// Everything here is defined by this file and std::mt19937_64 (whose sequence the C++ standard fixes), so the same
-// seed gives the same numbers with every compiler and standard library.
+// Everything here is defined by this file and std::mt19937_64 (whose sequence the C++ standard fixes), so the
+// same seed gives the same numbers with every compiler and standard library.
 #ifndef DATASETS_RANDOM_H_
 #define DATASETS_RANDOM_H_
 

@@ -11,9 +11,14 @@
 namespace datasets {
 namespace {
 
+// Largest random-access input shuffled by a full permutation (512 MiB of indices); larger ones use the
+// buffer.
+constexpr int64_t kMaxPermutation = int64_t{1} << 26;
+
 class ShuffleDataset : public DatasetBase {
  public:
-  ShuffleDataset(DatasetPtr input, const ShuffleOptions& options) : input_(std::move(input)), options_(options) {}
+  ShuffleDataset(DatasetPtr input, const ShuffleOptions& options)
+      : input_(std::move(input)), options_(options) {}
 
   std::string Describe() const override {
     return absl::StrCat("Shuffle(", options_.buffer_size, ",", options_.seed, ",",
@@ -24,8 +29,11 @@ class ShuffleDataset : public DatasetBase {
   absl::StatusOr<std::unique_ptr<IteratorBase>> MakeIterator(const IteratorContext& ctx) const override {
     const uint64_t seed = MixSeed(options_.seed, options_.reshuffle_each_iteration ? ctx.epoch : 0);
     const int64_t n = input_->Cardinality();
-    if (input_->RandomAccess() && n >= 0) {
-      return std::unique_ptr<IteratorBase>(new PermutationIterator(input_.get(), seed, n));
+    if (input_->RandomAccess() && n >= 0 && n <= kMaxPermutation) {
+      // Element i of the pass is input[perm[i]], perm drawn from the seed.
+      auto perm = std::make_shared<std::vector<int64_t>>();
+      RandomPermutation(seed, n, perm.get());
+      return input_->MakeIndexedIterator(ctx, std::move(perm));
     }
     absl::StatusOr<std::unique_ptr<IteratorBase>> input = input_->MakeIterator(ctx);
     if (!input.ok()) return input.status();
@@ -33,34 +41,8 @@ class ShuffleDataset : public DatasetBase {
   }
 
  private:
-  // A random-access input: element i of the pass is input[perm[i]], perm drawn from the seed.
-  class PermutationIterator : public IteratorBase {
-   public:
-    PermutationIterator(const DatasetBase* input, uint64_t seed, int64_t n) : input_(input) {
-      RandomPermutation(seed, n, &perm_);
-    }
-    absl::Status GetNext(Element* out, bool* end_of_sequence) override {
-      if (next_ >= perm_.size()) {
-        *end_of_sequence = true;
-        return absl::OkStatus();
-      }
-      *end_of_sequence = false;
-      return input_->Get(perm_[next_++], out);
-    }
-    absl::Status Skip(int64_t n, int64_t* skipped) override {
-      *skipped = std::min<int64_t>(n, static_cast<int64_t>(perm_.size() - next_));
-      next_ += static_cast<size_t>(*skipped);
-      return absl::OkStatus();
-    }
-
-   private:
-    const DatasetBase* input_;
-    std::vector<int64_t> perm_;
-    size_t next_ = 0;
-  };
-
-  // tf.data's shuffle buffer: fill up to buffer_size elements, then repeatedly emit a uniformly chosen one and
-  // put the next input element in its place.
+  // tf.data's shuffle buffer: fill up to buffer_size elements, then repeatedly emit a uniformly chosen one
+  // and put the next input element in its place.
   class BufferIterator : public IteratorBase {
    public:
     BufferIterator(std::unique_ptr<IteratorBase> input, uint64_t seed, int64_t buffer_size)

@@ -1,5 +1,5 @@
-// Shuffle: a seeded random order. Random-access inputs get a full permutation per epoch; other inputs go through
-// a buffer of `buffer_size` elements with tf.data's semantics.
+// Shuffle: a seeded random order. Random-access inputs get a full permutation per epoch; other inputs go
+// through a buffer of `buffer_size` elements with tf.data's semantics.
 #ifndef DATASETS_SHUFFLE_H_
 #define DATASETS_SHUFFLE_H_
 
@@ -10,8 +10,9 @@
 namespace datasets {
 
 struct ShuffleOptions {
-  // Elements held by the shuffle buffer (> 0). With a random-access input of known size the whole epoch is
-  // permuted instead (uniformly, as with an unbounded buffer), so the value only has to be positive.
+  // Elements held by the shuffle buffer (> 0). With a random-access input of known size (up to 2^26 elements)
+  // the whole epoch is permuted instead (uniformly, as with an unbounded buffer), so the value only has to be
+  // positive.
   int64_t buffer_size = 0;
   // The seed; the same seed gives the same order on every run and machine.
   uint64_t seed = 0;

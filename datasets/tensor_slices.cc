@@ -1,5 +1,6 @@
 #include "datasets/tensor_slices.h"
 
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <vector>
@@ -23,8 +24,8 @@ class TensorSlicesDataset : public DatasetBase {
   std::string Describe() const override {
     std::string s = "TensorSlices(";
     for (int c = 0; c < tensors_.size(); ++c) {
-      absl::StrAppend(&s, c > 0 ? "," : "", tensors_.name(c), ":", graph::DTypeName(tensors_.tensor(c).dtype()),
-                      tensors_.tensor(c).shape().ToString());
+      absl::StrAppend(&s, c > 0 ? "," : "", tensors_.name(c), ":",
+                      graph::DTypeName(tensors_.tensor(c).dtype()), tensors_.tensor(c).shape().ToString());
     }
     return s + ")";
   }
@@ -32,14 +33,27 @@ class TensorSlicesDataset : public DatasetBase {
   bool RandomAccess() const override { return true; }
 
   absl::Status Get(int64_t index, Element* out) const override {
-    if (index < 0 || index >= rows_) return absl::OutOfRangeError(absl::StrCat(Describe(), ": no row ", index));
+    if (index < 0 || index >= rows_)
+      return absl::OutOfRangeError(absl::StrCat(Describe(), ": no row ", index));
     for (int c = 0; c < tensors_.size(); ++c) {
       const graph::Tensor& t = tensors_.tensor(c);
       const size_t offset = t.byte_offset() + static_cast<size_t>(index) * row_bytes_[static_cast<size_t>(c)];
-      out->SetAt(c, tensors_.name(c), graph::Tensor(t.dtype(), row_shapes_[static_cast<size_t>(c)], t.buffer(), offset));
+      out->SetAt(c, tensors_.name(c),
+                 graph::Tensor(t.dtype(), row_shapes_[static_cast<size_t>(c)], t.buffer(), offset));
     }
     out->Truncate(tensors_.size());
     return absl::OkStatus();
+  }
+
+  void PrefetchHint(int64_t index, int stage) const override {
+    if (stage != kPrefetchStages - 1 || index < 0 || index >= rows_) return;
+    for (int c = 0; c < tensors_.size(); ++c) {
+      const graph::Tensor& t = tensors_.tensor(c);
+      const char* row = static_cast<const char*>(t.raw_data()) +
+                        static_cast<size_t>(index) * row_bytes_[static_cast<size_t>(c)];
+      const size_t n = std::min<size_t>(row_bytes_[static_cast<size_t>(c)], 4096);
+      for (size_t off = 0; off < n; off += 64) __builtin_prefetch(row + off);
+    }
   }
 
  private:
@@ -58,11 +72,14 @@ class RangeDataset : public DatasetBase {
       count_ = start > stop ? (start - stop + (-step) - 1) / (-step) : 0;
     }
   }
-  std::string Describe() const override { return absl::StrCat("Range(", start_, ",", stop_, ",", step_, ")"); }
+  std::string Describe() const override {
+    return absl::StrCat("Range(", start_, ",", stop_, ",", step_, ")");
+  }
   int64_t Cardinality() const override { return count_; }
   bool RandomAccess() const override { return true; }
   absl::Status Get(int64_t index, Element* out) const override {
-    if (index < 0 || index >= count_) return absl::OutOfRangeError(absl::StrCat(Describe(), ": no element ", index));
+    if (index < 0 || index >= count_)
+      return absl::OutOfRangeError(absl::StrCat(Describe(), ": no element ", index));
     *out->ReuseAt(0, "value", graph::DType::kInt64, graph::Shape{})->data<int64_t>() = start_ + index * step_;
     out->Truncate(1);
     return absl::OkStatus();
@@ -81,17 +98,17 @@ Dataset FromTensorSlices(const Element& tensors) {
   for (int c = 0; c < tensors.size(); ++c) {
     const graph::Tensor& t = tensors.tensor(c);
     if (!t.IsValid()) {
-      return Dataset::FromStatus(
-          absl::InvalidArgumentError(absl::StrCat("FromTensorSlices: component '", tensors.name(c), "' is empty")));
+      return Dataset::FromStatus(absl::InvalidArgumentError(
+          absl::StrCat("FromTensorSlices: component '", tensors.name(c), "' is empty")));
     }
     if (t.rank() < 1) {
       return Dataset::FromStatus(absl::InvalidArgumentError(
           absl::StrCat("FromTensorSlices: component '", tensors.name(c), "' is a scalar; rank >= 1 needed")));
     }
     if (rows >= 0 && t.dim(0) != rows) {
-      return Dataset::FromStatus(absl::InvalidArgumentError(
-          absl::StrCat("FromTensorSlices: component '", tensors.name(c), "' has ", t.dim(0), " rows, '",
-                       tensors.name(0), "' has ", rows)));
+      return Dataset::FromStatus(
+          absl::InvalidArgumentError(absl::StrCat("FromTensorSlices: component '", tensors.name(c), "' has ",
+                                                  t.dim(0), " rows, '", tensors.name(0), "' has ", rows)));
     }
     rows = t.dim(0);
   }

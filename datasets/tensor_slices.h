@@ -9,9 +9,9 @@
 
 namespace datasets {
 
-// Element i has, for every component of `tensors`, row i of that tensor (a view sharing its storage: no copy).
-// Every component needs rank >= 1 and the same first dimension. The tensors must not be modified while the
-// dataset lives. Random-access.
+// Element i has, for every component of `tensors`, row i of that tensor (a view sharing its storage: no
+// copy). Every component needs rank >= 1 and the same first dimension. The tensors must not be modified while
+// the dataset lives. Random-access.
 Dataset FromTensorSlices(const Element& tensors);
 
 // Elements {"value": i64[]} = start, start+step, ... while < stop (> stop for a negative step). step != 0.

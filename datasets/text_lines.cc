@@ -34,7 +34,8 @@ class TextLinesDataset : public DatasetBase {
   bool RandomAccess() const override { return true; }
 
   absl::Status Get(int64_t index, Element* out) const override {
-    if (index < 0 || index >= Cardinality()) return absl::OutOfRangeError(absl::StrCat(Describe(), ": no line ", index));
+    if (index < 0 || index >= Cardinality())
+      return absl::OutOfRangeError(absl::StrCat(Describe(), ": no line ", index));
     const Line& l = lines_[static_cast<size_t>(index)];
     absl::Status s = parser_(absl::string_view(text_.data() + l.offset, l.size), l.number, out);
     if (!s.ok()) {
@@ -68,8 +69,8 @@ absl::Status BytesLineParser(absl::string_view line, int64_t /*line_number*/, El
 
 absl::Status TextLinesOptions::Validate() const {
   if (skip_header_lines < 0) {
-    return absl::InvalidArgumentError(absl::StrCat("TextLinesOptions: skip_header_lines must be >= 0, got ",
-                                                   skip_header_lines));
+    return absl::InvalidArgumentError(
+        absl::StrCat("TextLinesOptions: skip_header_lines must be >= 0, got ", skip_header_lines));
   }
   return absl::OkStatus();
 }

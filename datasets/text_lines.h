@@ -29,7 +29,8 @@ struct TextLinesOptions {
 
 // Reads the whole file when called (errors held by the Dataset); each GetNext parses one line with `parser`.
 // A trailing '\r' is removed. Random-access.
-Dataset TextLines(const std::string& path, LineParser parser = BytesLineParser, const TextLinesOptions& options = {});
+Dataset TextLines(const std::string& path, LineParser parser = BytesLineParser,
+                  const TextLinesOptions& options = {});
 
 }  // namespace datasets
 
