@@ -1,4 +1,5 @@
-// Node attributes: a small map from name to a typed value, read when a graph is built or compiled, never per step.
+// Node attributes: a small map from name to a typed value, read when a graph is built or compiled, never per
+// step.
 #ifndef GRAPH_ATTR_H_
 #define GRAPH_ATTR_H_
 
@@ -14,7 +15,8 @@
 
 namespace graph {
 
-using AttrValue = std::variant<int64_t, double, bool, std::string, DType, Shape, Tensor, std::vector<int64_t>>;
+using AttrValue =
+    std::variant<int64_t, double, bool, std::string, DType, Shape, Tensor, std::vector<int64_t>>;
 
 // An ordered list of (name, value). Few attributes per node, so lookup is a linear scan.
 class AttrMap {
@@ -35,7 +37,9 @@ class AttrMap {
   DType GetType(const std::string& name) const { return Get<DType>(name); }
   const Shape& GetShape(const std::string& name) const { return Get<Shape>(name); }
   const Tensor& GetTensor(const std::string& name) const { return Get<Tensor>(name); }
-  const std::vector<int64_t>& GetInts(const std::string& name) const { return Get<std::vector<int64_t>>(name); }
+  const std::vector<int64_t>& GetInts(const std::string& name) const {
+    return Get<std::vector<int64_t>>(name);
+  }
 
   // Getters with a default for optional attributes.
   int64_t GetIntOr(const std::string& name, int64_t dflt) const;

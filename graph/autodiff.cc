@@ -31,8 +31,8 @@ std::vector<Output> Gradients(const Scope& scope, absl::Span<const Output> ys, a
   auto check = [&](const Output& o, const char* what, size_t i) {
     if (!o.valid() || o.node->graph() != g) {
       scope.RecordError(loc, OpKind::kNoOp, s.prefix(),
-                        absl::StrCat("Gradients: ", what, " ", i, o.valid() ? " is not in this scope's graph"
-                                                                             : " is not a value"));
+                        absl::StrCat("Gradients: ", what, " ", i,
+                                     o.valid() ? " is not in this scope's graph" : " is not a value"));
       return false;
     }
     return true;

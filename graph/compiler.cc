@@ -34,7 +34,8 @@ class PlanBuilder {
 
   absl::Status Prune() {
     const Graph& g = *req_.graph;
-    for (size_t i = 0; i < req_.feeds.size(); ++i) feed_index_[Key(req_.feeds[i].node, req_.feeds[i].index)] = i;
+    for (size_t i = 0; i < req_.feeds.size(); ++i)
+      feed_index_[Key(req_.feeds[i].node, req_.feeds[i].index)] = i;
     needed_.assign(static_cast<size_t>(g.num_nodes()), false);
     std::vector<Node*> stack;
     auto need_output = [&](const Output& o) {
@@ -73,7 +74,8 @@ class PlanBuilder {
               DTypeName(n->output_type(0).dtype), " but no feed was given for it"));
         }
         std::vector<TensorType> fed_types;
-        for (int i = 0; i < n->num_outputs(); ++i) fed_types.push_back(ConcreteInputType(Output(const_cast<Node*>(n), i)));
+        for (int i = 0; i < n->num_outputs(); ++i)
+          fed_types.push_back(ConcreteInputType(Output(const_cast<Node*>(n), i)));
         types_[n->id()] = std::move(fed_types);
         continue;
       }
@@ -117,8 +119,9 @@ class PlanBuilder {
   // Records that `o` is read at `step`.
   void Use(const Output& o, int step) {
     const Storage& s = StorageOf(o);
-    if (s.buffer >= 0) requests_[static_cast<size_t>(s.buffer)].last_step =
-        std::max(requests_[static_cast<size_t>(s.buffer)].last_step, step);
+    if (s.buffer >= 0)
+      requests_[static_cast<size_t>(s.buffer)].last_step =
+          std::max(requests_[static_cast<size_t>(s.buffer)].last_step, step);
   }
 
   Storage& StorageOf(const Output& o) {
@@ -132,7 +135,8 @@ class PlanBuilder {
     feed_storage_.resize(req_.feeds.size());
     for (size_t i = 0; i < req_.feeds.size(); ++i) {
       const TensorType& t = req_.feed_types[i];
-      feed_storage_[i].buffer = NewBuffer(static_cast<size_t>(t.shape.num_elements()) * DTypeSize(t.dtype), 0);
+      feed_storage_[i].buffer =
+          NewBuffer(static_cast<size_t>(t.shape.num_elements()) * DTypeSize(t.dtype), 0);
     }
     int step = 0;
     for (const Node* n : order_) {
@@ -184,7 +188,8 @@ class PlanBuilder {
     memory_ = PlanMemory(requests_);
     plan_ = std::unique_ptr<Plan>(new Plan());
     plan_->arena_ = std::make_shared<Buffer>(memory_.total_bytes);
-    for (size_t i = 0; i < req_.feeds.size(); ++i) plan_->feeds_.push_back(View(req_.feeds[i], req_.feed_types[i]));
+    for (size_t i = 0; i < req_.feeds.size(); ++i)
+      plan_->feeds_.push_back(View(req_.feeds[i], req_.feed_types[i]));
     for (const Node* n : order_) {
       const OpSchema& schema = GetOpSchema(n->kind());
       if (schema.kernel == nullptr || AliasedAtCompile(n)) continue;
@@ -212,7 +217,8 @@ class PlanBuilder {
     }
     for (const Output& f : req_.fetches) {
       plan_->results_.push_back(View(f, ConcreteInputType(f)));
-      if (const Node* var = VariableBehind(f)) plan_->fetch_checks_.push_back({services_.Variable(*var), nullptr});
+      if (const Node* var = VariableBehind(f))
+        plan_->fetch_checks_.push_back({services_.Variable(*var), nullptr});
     }
     return absl::OkStatus();
   }
@@ -240,7 +246,8 @@ absl::StatusOr<std::unique_ptr<Plan>> Compile(const CompileRequest& request, Com
 
 namespace graph {
 
-absl::StatusOr<std::vector<TensorType>> InferSubgraphResults(const Graph& g, absl::Span<const TensorType> arg_types) {
+absl::StatusOr<std::vector<TensorType>> InferSubgraphResults(const Graph& g,
+                                                             absl::Span<const TensorType> arg_types) {
   std::vector<std::vector<TensorType>> types(static_cast<size_t>(g.num_nodes()));
   for (size_t i = 0; i < g.args().size() && i < arg_types.size(); ++i) {
     types[static_cast<size_t>(g.args()[i].node->id())] = {arg_types[i]};
@@ -249,7 +256,8 @@ absl::StatusOr<std::vector<TensorType>> InferSubgraphResults(const Graph& g, abs
     const Node* n = node.get();
     if (n->kind() == OpKind::kArg) continue;
     std::vector<TensorType> in;
-    for (const Output& o : n->inputs()) in.push_back(types[static_cast<size_t>(o.node->id())][static_cast<size_t>(o.index)]);
+    for (const Output& o : n->inputs())
+      in.push_back(types[static_cast<size_t>(o.node->id())][static_cast<size_t>(o.index)]);
     InferenceContext ctx(in, n->attrs(), n->subgraphs());
     if (absl::Status st = GetOpSchema(n->kind()).shape_fn(ctx); !st.ok()) {
       return absl::InvalidArgumentError(absl::StrCat(n->Describe(), ": ", st.message()));
@@ -257,7 +265,8 @@ absl::StatusOr<std::vector<TensorType>> InferSubgraphResults(const Graph& g, abs
     types[static_cast<size_t>(n->id())] = std::move(ctx.outputs());
   }
   std::vector<TensorType> results;
-  for (const Output& r : g.results()) results.push_back(types[static_cast<size_t>(r.node->id())][static_cast<size_t>(r.index)]);
+  for (const Output& r : g.results())
+    results.push_back(types[static_cast<size_t>(r.node->id())][static_cast<size_t>(r.index)]);
   return results;
 }
 

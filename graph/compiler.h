@@ -1,5 +1,6 @@
-// Compile: turns (graph, feeds with concrete types, fetches, targets) into a Plan — pruned to what the fetches
-// and targets need, in topological order, with concrete shapes, a planned arena and every kernel created.
+// Compile: turns (graph, feeds with concrete types, fetches, targets) into a Plan — pruned to what the
+// fetches and targets need, in topological order, with concrete shapes, a planned arena and every kernel
+// created.
 #ifndef GRAPH_COMPILER_H_
 #define GRAPH_COMPILER_H_
 
@@ -21,8 +22,8 @@ struct CompileRequest {
   absl::Span<Node* const> targets;
 };
 
-// Errors (a placeholder not fed, a shape that only fails with the concrete feed shapes, a kernel that cannot be
-// created) name the node and the user's file:line.
+// Errors (a placeholder not fed, a shape that only fails with the concrete feed shapes, a kernel that cannot
+// be created) name the node and the user's file:line.
 absl::StatusOr<std::unique_ptr<Plan>> Compile(const CompileRequest& request, CompileServices& services);
 
 }  // namespace graph
@@ -33,6 +34,6 @@ namespace graph {
 
 // Concrete output types of a subgraph's results when its arguments have `arg_types` (shape inference only).
 absl::StatusOr<std::vector<TensorType>> InferSubgraphResults(const Graph& subgraph,
-                                                              absl::Span<const TensorType> arg_types);
+                                                             absl::Span<const TensorType> arg_types);
 
 }  // namespace graph

@@ -1,4 +1,5 @@
-// The graph IR: SSA nodes with typed outputs, grouped in a Graph that may own subgraphs (control-flow bodies).
+// The graph IR: SSA nodes with typed outputs, grouped in a Graph that may own subgraphs (control-flow
+// bodies).
 #ifndef GRAPH_GRAPH_H_
 #define GRAPH_GRAPH_H_
 
@@ -24,8 +25,8 @@ struct TensorType {
   Shape shape;
 };
 
-// One output of a node. Default-constructed (node == nullptr) it stands for "no value": builders return it after
-// an error, and builders given it add nothing (the scope already holds the first error).
+// One output of a node. Default-constructed (node == nullptr) it stands for "no value": builders return it
+// after an error, and builders given it add nothing (the scope already holds the first error).
 struct Output {
   Node* node = nullptr;
   int index = 0;
@@ -96,9 +97,9 @@ struct NodeDef {
   std::source_location location;
 };
 
-// An append-only list of nodes in topological order (a node's inputs always precede it), plus the subgraphs its
-// control-flow nodes own. A subgraph additionally has arguments (Arg nodes) and results. Not thread-safe while
-// being built; immutable graphs may be read from any thread.
+// An append-only list of nodes in topological order (a node's inputs always precede it), plus the subgraphs
+// its control-flow nodes own. A subgraph additionally has arguments (Arg nodes) and results. Not thread-safe
+// while being built; immutable graphs may be read from any thread.
 class Graph {
  public:
   Graph();

@@ -40,11 +40,12 @@ class CompileServices {
   virtual uint64_t* RngCounter(const Node& node) = 0;
   // Compiles a subgraph whose arguments get the given concrete types; its results are the fetches.
   virtual absl::StatusOr<std::unique_ptr<Plan>> CompileSubgraph(const Graph& subgraph,
-                                                                 absl::Span<const TensorType> arg_types) = 0;
+                                                                absl::Span<const TensorType> arg_types) = 0;
 };
 
-// Everything a KernelFactory gets. `inputs` and `outputs` are views of planned storage with concrete shapes; their
-// contents are undefined at compile time. A kernel keeps what it needs (pointers stay valid for the plan's life).
+// Everything a KernelFactory gets. `inputs` and `outputs` are views of planned storage with concrete shapes;
+// their contents are undefined at compile time. A kernel keeps what it needs (pointers stay valid for the
+// plan's life).
 struct KernelContext {
   const Node& node;
   std::vector<Tensor> inputs;
@@ -55,8 +56,8 @@ struct KernelContext {
 class Kernel {
  public:
   virtual ~Kernel() = default;
-  // Computes the outputs from the inputs bound at compile time. Must not allocate on success. Errors name no node
-  // (the plan adds it).
+  // Computes the outputs from the inputs bound at compile time. Must not allocate on success. Errors name no
+  // node (the plan adds it).
   virtual absl::Status Run(RunContext& ctx) = 0;
 };
 

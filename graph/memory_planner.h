@@ -21,8 +21,8 @@ struct MemoryPlan {
   size_t total_bytes = 0;
 };
 
-// Greedy by size: the largest buffers are placed first, each at the lowest 64-byte aligned offset that does not
-// collide with an already placed buffer whose lifetime overlaps. O(n^2); runs once per compiled plan.
+// Greedy by size: the largest buffers are placed first, each at the lowest 64-byte aligned offset that does
+// not collide with an already placed buffer whose lifetime overlaps. O(n^2); runs once per compiled plan.
 MemoryPlan PlanMemory(absl::Span<const BufferRequest> requests);
 
 }  // namespace graph

@@ -18,11 +18,12 @@ class Kernel;
 struct KernelContext;
 class Scope;
 
-// What a shape function sees: the input types (dims may be unknown while building, are concrete when a Session
-// compiles), the attributes and the subgraphs. It appends one TensorType per output.
+// What a shape function sees: the input types (dims may be unknown while building, are concrete when a
+// Session compiles), the attributes and the subgraphs. It appends one TensorType per output.
 class InferenceContext {
  public:
-  InferenceContext(absl::Span<const TensorType> inputs, const AttrMap& attrs, absl::Span<Graph* const> subgraphs)
+  InferenceContext(absl::Span<const TensorType> inputs, const AttrMap& attrs,
+                   absl::Span<Graph* const> subgraphs)
       : inputs_(inputs), attrs_(attrs), subgraphs_(subgraphs) {}
 
   int num_inputs() const { return static_cast<int>(inputs_.size()); }
@@ -52,9 +53,10 @@ using ShapeFn = absl::Status (*)(InferenceContext& ctx);
 using KernelFactory = absl::StatusOr<std::unique_ptr<Kernel>> (*)(KernelContext& ctx);
 
 // Adds nodes that compute the gradients of a node's inputs from the gradients of its outputs. `dy[i]` is the
-// gradient flowing into output i (an invalid Output when none reaches it). Sets (*dx)[j] for each input j that
-// gets a gradient (dx arrives sized to the input count, all invalid). Errors go to the scope.
-using GradientFn = void (*)(const Scope& s, const Node& node, absl::Span<const Output> dy, std::vector<Output>* dx);
+// gradient flowing into output i (an invalid Output when none reaches it). Sets (*dx)[j] for each input j
+// that gets a gradient (dx arrives sized to the input count, all invalid). Errors go to the scope.
+using GradientFn = void (*)(const Scope& s, const Node& node, absl::Span<const Output> dy,
+                            std::vector<Output>* dx);
 
 struct OpSchema {
   OpKind kind = OpKind::kNoOp;
@@ -66,13 +68,14 @@ struct OpSchema {
   KernelFactory kernel = nullptr;
   // Output 0 is a view of input 0's storage with another shape (no copy).
   bool output_aliases_input0 = false;
-  // Decided at compile time from the concrete input types: when it returns true, output 0 is a view of input 0
-  // and the kernel is not run (e.g. SumToShape when nothing was broadcast).
+  // Decided at compile time from the concrete input types: when it returns true, output 0 is a view of input
+  // 0 and the kernel is not run (e.g. SumToShape when nothing was broadcast).
   bool (*alias_if)(absl::Span<const TensorType> inputs, const TensorType& output) = nullptr;
   // Has side effects or hidden state (variables, random numbers): never merged or folded.
   bool stateful = false;
-  // How gradients flow back through the op. nullptr with `differentiable` true: asking for a gradient through it
-  // is an error; with `differentiable` false the op silently blocks gradients (comparisons, argmax, one_hot...).
+  // How gradients flow back through the op. nullptr with `differentiable` true: asking for a gradient through
+  // it is an error; with `differentiable` false the op silently blocks gradients (comparisons, argmax,
+  // one_hot...).
   GradientFn gradient = nullptr;
   bool differentiable = true;
 };

@@ -88,8 +88,9 @@ void Scope::RecordError(const std::source_location& call_loc, OpKind kind, const
       absl::StrCat(FileAndLine(loc), ": ", OpKindName(kind), " '", name, "': ", message)));
 }
 
-Node* Scope::AddOp(OpKind kind, std::vector<Output> inputs, AttrMap attrs, const std::source_location& call_loc,
-                   const std::string& name, std::vector<Graph*> subgraphs) const {
+Node* Scope::AddOp(OpKind kind, std::vector<Output> inputs, AttrMap attrs,
+                   const std::source_location& call_loc, const std::string& name,
+                   std::vector<Graph*> subgraphs) const {
   if (!ok()) return nullptr;
   const std::source_location& loc = location_ ? *location_ : call_loc;
   const std::string wanted = prefix_ + (op_name_ ? *op_name_ : name);
@@ -100,14 +101,16 @@ Node* Scope::AddOp(OpKind kind, std::vector<Output> inputs, AttrMap attrs, const
   }
   const int n = static_cast<int>(inputs.size());
   if (n < schema.min_inputs || (schema.max_inputs >= 0 && n > schema.max_inputs)) {
-    RecordError(loc, kind, wanted,
-                absl::StrCat("takes ", schema.min_inputs,
-                             schema.max_inputs == schema.min_inputs ? "" : absl::StrCat(" to ", schema.max_inputs),
-                             " inputs, got ", n));
+    RecordError(
+        loc, kind, wanted,
+        absl::StrCat("takes ", schema.min_inputs,
+                     schema.max_inputs == schema.min_inputs ? "" : absl::StrCat(" to ", schema.max_inputs),
+                     " inputs, got ", n));
     return nullptr;
   }
   if (kind == OpKind::kVariable && graph_->parent() != nullptr) {
-    RecordError(loc, kind, wanted, "variables cannot be created inside a control-flow body; create it outside");
+    RecordError(loc, kind, wanted,
+                "variables cannot be created inside a control-flow body; create it outside");
     return nullptr;
   }
   std::vector<TensorType> input_types;
@@ -115,7 +118,8 @@ Node* Scope::AddOp(OpKind kind, std::vector<Output> inputs, AttrMap attrs, const
   for (int i = 0; i < n; ++i) {
     Output& in = inputs[static_cast<size_t>(i)];
     if (!in.valid()) {
-      RecordError(loc, kind, wanted, absl::StrCat("input ", i, " is not a value (a default-constructed Output)"));
+      RecordError(loc, kind, wanted,
+                  absl::StrCat("input ", i, " is not a value (a default-constructed Output)"));
       return nullptr;
     }
     if (in.node->graph() != graph_) {

@@ -21,25 +21,26 @@ using Loc = std::source_location;
 
 namespace graph {
 
-// Scopes are cheap values; copies share the graph and the error state. Builders called on a scope that already
-// holds an error add nothing and return an invalid Output. Not thread-safe.
+// Scopes are cheap values; copies share the graph and the error state. Builders called on a scope that
+// already holds an error add nothing and return an invalid Output. Not thread-safe.
 class Scope {
  public:
   // A new graph with an empty name prefix. `seed` is the graph-level seed (0: none).
   static Scope NewRootScope(int64_t seed = 0);
 
-  // A scope whose node names start with "<prefix>name/". The name is made unique: a second NewSubScope("dense")
-  // gives "dense_1/".
+  // A scope whose node names start with "<prefix>name/". The name is made unique: a second
+  // NewSubScope("dense") gives "dense_1/".
   Scope NewSubScope(const std::string& name) const;
-  // The root graph's scope with an empty prefix and no control dependencies, sharing this scope's error state.
+  // The root graph's scope with an empty prefix and no control dependencies, sharing this scope's error
+  // state.
   Scope Root() const;
   // A scope whose next node is called exactly `name` (under the prefix, made unique if taken).
   Scope WithOpName(const std::string& name) const;
   // A scope whose nodes run only after `deps` have run.
   Scope WithControlDependencies(absl::Span<Node* const> deps) const;
   Scope WithControlDependencies(absl::Span<const Output> deps) const;
-  // A scope whose nodes report `loc` as their location instead of the builder's caller (layers and gradients use
-  // it so errors point at the user's line).
+  // A scope whose nodes report `loc` as their location instead of the builder's caller (layers and gradients
+  // use it so errors point at the user's line).
   Scope WithLocation(const std::source_location& loc) const;
   // A scope building into `subgraph` (a control-flow body), sharing this scope's error state and prefix.
   Scope ForSubgraph(Graph* subgraph, const std::string& name) const;
@@ -56,9 +57,9 @@ class Scope {
                    const std::string& message) const;
   const std::string& prefix() const { return prefix_; }
 
-  // Adds a node after checking its inputs and inferring its output types with the kind's schema. On any problem
-  // records the error and returns nullptr. Inputs from an enclosing graph are captured automatically. `name`
-  // (under the prefix) is used unless WithOpName set one.
+  // Adds a node after checking its inputs and inferring its output types with the kind's schema. On any
+  // problem records the error and returns nullptr. Inputs from an enclosing graph are captured automatically.
+  // `name` (under the prefix) is used unless WithOpName set one.
   Node* AddOp(OpKind kind, std::vector<Output> inputs, AttrMap attrs, const std::source_location& loc,
               const std::string& name, std::vector<Graph*> subgraphs = {}) const;
 

@@ -5,6 +5,9 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "graph/compiler.h"
+#include "graph/op_registry.h"
+
+#include <algorithm>
 
 namespace graph {
 
@@ -12,12 +15,14 @@ class Session::Services : public CompileServices {
  public:
   explicit Services(Session& s) : s_(s) {}
   dnnl::engine& engine() override { return s_.engine_; }
-  VariableSlot* Variable(const Node& node) override ABSL_NO_THREAD_SAFETY_ANALYSIS { return s_.VariableFor(node); }
+  VariableSlot* Variable(const Node& node) override ABSL_NO_THREAD_SAFETY_ANALYSIS {
+    return s_.VariableFor(node);
+  }
   uint64_t* RngCounter(const Node& node) override ABSL_NO_THREAD_SAFETY_ANALYSIS {
     return &s_.rng_counters_[&node];
   }
   absl::StatusOr<std::unique_ptr<Plan>> CompileSubgraph(const Graph& subgraph,
-                                                         absl::Span<const TensorType> arg_types) override {
+                                                        absl::Span<const TensorType> arg_types) override {
     CompileRequest req;
     req.graph = &subgraph;
     req.feeds = subgraph.args();
@@ -78,7 +83,8 @@ Plan* Session::FindPlan(uint64_t hash, absl::Span<const Feed> feeds, absl::Span<
   auto it = plans_.find(hash);
   if (it == plans_.end()) return nullptr;
   for (CachedPlan& c : it->second) {
-    if (c.feeds.size() != feeds.size() || c.fetches.size() != fetches.size() || c.targets.size() != targets.size())
+    if (c.feeds.size() != feeds.size() || c.fetches.size() != fetches.size() ||
+        c.targets.size() != targets.size())
       continue;
     bool same = true;
     for (size_t i = 0; same && i < feeds.size(); ++i) {
@@ -101,9 +107,11 @@ absl::Status Session::ValidateSignature(absl::Span<const Feed> feeds, absl::Span
   for (const Feed& f : feeds) {
     const Output& o = f.first;
     if (!in_graph(o.node) || o.index < 0 || o.index >= o.node->num_outputs()) {
-      return absl::InvalidArgumentError(absl::StrCat("feed ", Where(o), " is not an output of this session's graph"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("feed ", Where(o), " is not an output of this session's graph"));
     }
-    if (!fed.insert(o).second) return absl::InvalidArgumentError(absl::StrCat("feed ", Where(o), " is fed twice"));
+    if (!fed.insert(o).second)
+      return absl::InvalidArgumentError(absl::StrCat("feed ", Where(o), " is fed twice"));
     if (f.second.dtype() != o.dtype()) {
       return absl::InvalidArgumentError(absl::StrCat("feed for ", o.node->Describe(), " has dtype ",
                                                      DTypeName(f.second.dtype()), " but the graph expects ",
@@ -117,21 +125,23 @@ absl::Status Session::ValidateSignature(absl::Span<const Feed> feeds, absl::Span
   }
   for (const Output& o : fetches) {
     if (!in_graph(o.node) || o.index < 0 || o.index >= o.node->num_outputs()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "fetch ", Where(o), " is not an output of this session's graph", o.node ? "" : " (an invalid Output)"));
+      return absl::InvalidArgumentError(absl::StrCat("fetch ", Where(o),
+                                                     " is not an output of this session's graph",
+                                                     o.node ? "" : " (an invalid Output)"));
     }
   }
   for (const Node* n : targets) {
     if (!in_graph(n)) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "target ", n ? n->Describe() : std::string("<null>"), " is not a node of this session's graph"));
+      return absl::InvalidArgumentError(absl::StrCat("target ", n ? n->Describe() : std::string("<null>"),
+                                                     " is not a node of this session's graph"));
     }
   }
   return absl::OkStatus();
 }
 
 absl::StatusOr<Plan*> Session::CompileAndCache(uint64_t hash, absl::Span<const Feed> feeds,
-                                               absl::Span<const Output> fetches, absl::Span<Node* const> targets) {
+                                               absl::Span<const Output> fetches,
+                                               absl::Span<Node* const> targets) {
   if (absl::Status st = ValidateSignature(feeds, fetches, targets); !st.ok()) return st;
   CachedPlan c;
   for (const Feed& f : feeds) {
@@ -225,12 +235,32 @@ absl::Status Session::WriteVariable(const std::string& name, const Tensor& value
   }
   VariableSlot* slot = VariableFor(*n);
   if (value.dtype() != slot->value.dtype() || value.shape() != slot->value.shape()) {
-    return absl::InvalidArgumentError(absl::StrCat("cannot write ", DTypeName(value.dtype()),
-                                                   value.shape().ToString(), " into ", n->Describe(), " of ",
-                                                   DTypeName(slot->value.dtype()), slot->value.shape().ToString()));
+    return absl::InvalidArgumentError(
+        absl::StrCat("cannot write ", DTypeName(value.dtype()), value.shape().ToString(), " into ",
+                     n->Describe(), " of ", DTypeName(slot->value.dtype()), slot->value.shape().ToString()));
   }
   slot->value.CopyFrom(value);
   slot->initialized = true;
+  return absl::OkStatus();
+}
+
+std::vector<std::pair<std::string, uint64_t>> Session::RngCounters() {
+  absl::MutexLock lock(&mu_);
+  std::vector<std::pair<std::string, uint64_t>> out;
+  for (const auto& [node, value] : rng_counters_) {
+    if (node->graph() == &graph_) out.emplace_back(node->name(), value);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+absl::Status Session::SetRngCounter(const std::string& node_name, uint64_t value) {
+  absl::MutexLock lock(&mu_);
+  const Node* n = graph_.FindNode(node_name);
+  if (n == nullptr || !GetOpSchema(n->kind()).stateful) {
+    return absl::NotFoundError(absl::StrCat("no random op named '", node_name, "' in the graph"));
+  }
+  rng_counters_[n] = value;
   return absl::OkStatus();
 }
 

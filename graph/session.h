@@ -1,6 +1,6 @@
-// Session: runs signatures of a graph. Each distinct (feeds and their shapes, fetches, targets) is compiled once
-// into a cached Plan; later runs reuse it, allocating nothing in the executor and looking nothing up by name.
-// Variables live in the Session.
+// Session: runs signatures of a graph. Each distinct (feeds and their shapes, fetches, targets) is compiled
+// once into a cached Plan; later runs reuse it, allocating nothing in the executor and looking nothing up by
+// name. Variables live in the Session.
 #ifndef GRAPH_SESSION_H_
 #define GRAPH_SESSION_H_
 
@@ -29,8 +29,8 @@ struct SessionOptions {
   int intra_op_threads = 0;
 };
 
-// Thread-safe: concurrent Run calls are serialised. The graph must outlive the Session; nodes may be added to it
-// between runs (new signatures are compiled on first use).
+// Thread-safe: concurrent Run calls are serialised. The graph must outlive the Session; nodes may be added to
+// it between runs (new signatures are compiled on first use).
 class Session {
  public:
   explicit Session(const Graph& graph, SessionOptions options = {});
@@ -38,13 +38,14 @@ class Session {
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
 
-  // Feeds the given tensors (any output of the graph may be fed; placeholders must be), computes `fetches` and
-  // runs `targets` (nodes run for their effects). `outputs` receives one tensor per fetch; a tensor already there
-  // with the right dtype and shape and no other owner is written in place, so a loop that passes the same vector
-  // allocates nothing. Errors name the node and its file:line.
-  absl::Status Run(absl::Span<const Feed> feeds, absl::Span<const Output> fetches, absl::Span<Node* const> targets,
-                   std::vector<Tensor>* outputs);
-  absl::Status Run(absl::Span<const Feed> feeds, absl::Span<const Output> fetches, std::vector<Tensor>* outputs) {
+  // Feeds the given tensors (any output of the graph may be fed; placeholders must be), computes `fetches`
+  // and runs `targets` (nodes run for their effects). `outputs` receives one tensor per fetch; a tensor
+  // already there with the right dtype and shape and no other owner is written in place, so a loop that
+  // passes the same vector allocates nothing. Errors name the node and its file:line.
+  absl::Status Run(absl::Span<const Feed> feeds, absl::Span<const Output> fetches,
+                   absl::Span<Node* const> targets, std::vector<Tensor>* outputs);
+  absl::Status Run(absl::Span<const Feed> feeds, absl::Span<const Output> fetches,
+                   std::vector<Tensor>* outputs) {
     return Run(feeds, fetches, {}, outputs);
   }
   absl::Status Run(absl::Span<const Output> fetches, std::vector<Tensor>* outputs) {
@@ -60,6 +61,13 @@ class Session {
   absl::StatusOr<Tensor> ReadVariable(const std::string& name);
   // Overwrites a variable by node name (dtype and shape must match) and marks it initialized.
   absl::Status WriteVariable(const std::string& name, const Tensor& value);
+
+  // ---- random-number state ----
+  // The per-node run counters of random ops (random_uniform, dropout, ...) that have run, by node name. With
+  // the variables they are everything needed to continue a run exactly (checkpoints store them).
+  std::vector<std::pair<std::string, uint64_t>> RngCounters();
+  // Sets the counter of the random op named `node_name` (a node of the root graph).
+  absl::Status SetRngCounter(const std::string& node_name, uint64_t value);
 
   // Number of compiled plans in the cache (one per distinct signature and feed shapes).
   int num_cached_plans() const;

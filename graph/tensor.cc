@@ -58,8 +58,7 @@ Tensor::Tensor(DType dtype, Shape shape, std::shared_ptr<Buffer> buffer, size_t 
 
 void Tensor::CheckType(DType requested) const {
   if (requested != dtype_) {
-    std::fprintf(stderr, "Tensor: accessed %s tensor as %s\n", DTypeName(dtype_),
-                 DTypeName(requested));
+    std::fprintf(stderr, "Tensor: accessed %s tensor as %s\n", DTypeName(dtype_), DTypeName(requested));
     std::abort();
   }
 }
@@ -94,8 +93,7 @@ Tensor Tensor::Clone() const {
 void Tensor::CopyFrom(const Tensor& src) {
   if (src.dtype_ != dtype_ || src.num_elements_ != num_elements_) {
     std::fprintf(stderr, "Tensor::CopyFrom: %s%s into %s%s\n", DTypeName(src.dtype_),
-                 src.shape_.ToString().c_str(), DTypeName(dtype_),
-                 shape_.ToString().c_str());
+                 src.shape_.ToString().c_str(), DTypeName(dtype_), shape_.ToString().c_str());
     std::abort();
   }
   if (nbytes() > 0 && raw_data() != src.raw_data()) std::memmove(raw_data(), src.raw_data(), nbytes());

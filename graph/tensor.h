@@ -15,7 +15,8 @@
 
 namespace graph {
 
-// A block of 64-byte aligned, zero-initialised memory. Owned through std::shared_ptr by every tensor viewing it.
+// A block of 64-byte aligned, zero-initialised memory. Owned through std::shared_ptr by every tensor viewing
+// it.
 class Buffer {
  public:
   static constexpr size_t kAlignment = 64;
@@ -134,7 +135,8 @@ const T* Tensor::data() const {
 template <typename T>
 absl::StatusOr<Tensor> Tensor::FromVector(absl::Span<const T> values, Shape shape) {
   if (!shape.IsFullyDefined()) {
-    return absl::InvalidArgumentError("Tensor::FromVector: shape " + shape.ToString() + " is not fully defined");
+    return absl::InvalidArgumentError("Tensor::FromVector: shape " + shape.ToString() +
+                                      " is not fully defined");
   }
   if (static_cast<int64_t>(values.size()) != shape.num_elements()) {
     return absl::InvalidArgumentError("Tensor::FromVector: " + std::to_string(values.size()) +

@@ -13,7 +13,8 @@ namespace ops = graph::ops;
 
 absl::Status BatchNormalizationOptions::Validate() const {
   if (!(momentum >= 0 && momentum <= 1)) {
-    return absl::InvalidArgumentError(absl::StrCat("BatchNormalization momentum must be in [0, 1], got ", momentum));
+    return absl::InvalidArgumentError(
+        absl::StrCat("BatchNormalization momentum must be in [0, 1], got ", momentum));
   }
   if (!(epsilon > 0)) {
     return absl::InvalidArgumentError(absl::StrCat("BatchNormalization epsilon must be > 0, got ", epsilon));
@@ -22,7 +23,8 @@ absl::Status BatchNormalizationOptions::Validate() const {
   return gamma_regularizer.Validate();
 }
 
-Output BatchNormalization(const Scope& scope, Output x, bool training, const BatchNormalizationOptions& o, Loc loc) {
+Output BatchNormalization(const Scope& scope, Output x, bool training, const BatchNormalizationOptions& o,
+                          Loc loc) {
   if (!scope.ok()) return {};
   const Scope s = scope.NewSubScope(o.name).WithLocation(loc);
   if (absl::Status st = o.Validate(); !st.ok()) {
@@ -50,7 +52,8 @@ Output BatchNormalization(const Scope& scope, Output x, bool training, const Bat
                          : ops::Const(s.WithOpName("beta"), graph::Tensor(graph::DType::kFloat32, {c}), loc);
   Output moving_mean = MakeWeight(s, "moving_mean", {c}, o.moving_mean_initializer, {}, false, loc);
   Output moving_var = MakeWeight(s, "moving_variance", {c}, o.moving_variance_initializer, {}, false, loc);
-  ops::BatchNormOutputs bn = ops::BatchNorm(s, x, gamma, beta, moving_mean, moving_var, training, o.epsilon, loc);
+  ops::BatchNormOutputs bn =
+      ops::BatchNorm(s, x, gamma, beta, moving_mean, moving_var, training, o.epsilon, loc);
   if (!training || !s.ok()) return bn.y;
   // n / (n - 1) from the element count per channel, known only when the graph runs: count = size(x) / c.
   std::vector<int64_t> reduced;

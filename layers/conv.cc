@@ -9,16 +9,18 @@ namespace layers {
 namespace ops = graph::ops;
 
 absl::Status Conv2DOptions::Validate() const {
-  if (filters <= 0) return absl::InvalidArgumentError(absl::StrCat("Conv2D needs filters > 0, got ", filters));
+  if (filters <= 0)
+    return absl::InvalidArgumentError(absl::StrCat("Conv2D needs filters > 0, got ", filters));
   for (int i = 0; i < 2; ++i) {
     if (kernel_size[i] <= 0 || strides[i] <= 0 || dilation_rate[i] <= 0) {
-      return absl::InvalidArgumentError(absl::StrCat("Conv2D needs kernel_size, strides and dilation_rate > 0, got ",
-                                                     kernel_size[0], "x", kernel_size[1], ", ", strides[0], "x",
-                                                     strides[1], ", ", dilation_rate[0], "x", dilation_rate[1]));
+      return absl::InvalidArgumentError(absl::StrCat(
+          "Conv2D needs kernel_size, strides and dilation_rate > 0, got ", kernel_size[0], "x",
+          kernel_size[1], ", ", strides[0], "x", strides[1], ", ", dilation_rate[0], "x", dilation_rate[1]));
     }
   }
   if (groups <= 0 || filters % groups != 0) {
-    return absl::InvalidArgumentError(absl::StrCat("Conv2D filters (", filters, ") must divide by groups (", groups, ")"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("Conv2D filters (", filters, ") must divide by groups (", groups, ")"));
   }
   if (absl::Status st = ValidateActivation(activation); !st.ok()) return st;
   if (absl::Status st = kernel_initializer.Validate(); !st.ok()) return st;
@@ -48,8 +50,9 @@ Output Conv2D(const Scope& scope, Output x, const Conv2DOptions& o, Loc loc) {
   }
   Output kernel = MakeWeight(s, "kernel", {o.kernel_size[0], o.kernel_size[1], in / o.groups, o.filters},
                              o.kernel_initializer, o.kernel_regularizer, true, loc);
-  Output y = ops::Conv2D(s, x, kernel,
-                         {.strides = o.strides, .dilations = o.dilation_rate, .padding = o.padding, .groups = o.groups});
+  Output y = ops::Conv2D(
+      s, x, kernel,
+      {.strides = o.strides, .dilations = o.dilation_rate, .padding = o.padding, .groups = o.groups});
   if (o.use_bias) {
     Output bias = MakeWeight(s, "bias", {o.filters}, o.bias_initializer, o.bias_regularizer, true, loc);
     y = ops::BiasAdd(s, y, bias);

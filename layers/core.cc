@@ -14,7 +14,8 @@ Output Flatten(const Scope& scope, Output x, Loc loc) {
   const Scope s = scope.NewSubScope("flatten").WithLocation(loc);
   const graph::Shape& shape = x.shape();
   if (shape.rank() < 1) {
-    s.RecordError(loc, graph::OpKind::kReshape, s.prefix(), "Flatten needs at least a batch dim, got a scalar");
+    s.RecordError(loc, graph::OpKind::kReshape, s.prefix(),
+                  "Flatten needs at least a batch dim, got a scalar");
     return {};
   }
   int64_t rest = 1;

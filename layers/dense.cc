@@ -27,12 +27,13 @@ Output Dense(const Scope& scope, Output x, const DenseOptions& o, Loc loc) {
   if (!x.valid()) return {};
   if (x.shape().rank() != 2 || x.shape().dim(1) < 0) {
     s.RecordError(loc, graph::OpKind::kMatMul, s.prefix(),
-                  absl::StrCat("Dense expects [batch, features] with known features, got ", x.shape().ToString(),
-                               " (use Flatten first)"));
+                  absl::StrCat("Dense expects [batch, features] with known features, got ",
+                               x.shape().ToString(), " (use Flatten first)"));
     return {};
   }
   const int64_t in = x.shape().dim(1);
-  Output kernel = MakeWeight(s, "kernel", {in, o.units}, o.kernel_initializer, o.kernel_regularizer, true, loc);
+  Output kernel =
+      MakeWeight(s, "kernel", {in, o.units}, o.kernel_initializer, o.kernel_regularizer, true, loc);
   Output y = ops::MatMul(s, x, kernel);
   if (o.use_bias) {
     Output bias = MakeWeight(s, "bias", {o.units}, o.bias_initializer, o.bias_regularizer, true, loc);

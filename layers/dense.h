@@ -11,7 +11,7 @@
 namespace layers {
 
 struct DenseOptions {
-  int64_t units = 0;       // required, > 0
+  int64_t units = 0;            // required, > 0
   std::string activation = {};  // "" (linear), "relu", "softmax", ... (see ApplyActivation)
   bool use_bias = true;
   Initializer kernel_initializer = {};  // glorot_uniform

@@ -8,7 +8,8 @@
 namespace layers {
 namespace {
 
-// 0.87962566 is the standard deviation of a unit normal truncated to [-2, 2] (Keras' VarianceScaling constant).
+// 0.87962566 is the standard deviation of a unit normal truncated to [-2, 2] (Keras' VarianceScaling
+// constant).
 constexpr double kTruncatedStd = 0.87962566103423978;
 
 // Uniform and normal draws from std::mt19937_64, whose output sequence the C++ standard fixes; the transforms
@@ -18,7 +19,7 @@ class Generator {
   Generator(int64_t graph_seed, uint64_t key)
       : rng_(static_cast<uint64_t>(graph_seed) * 0x9E3779B97F4A7C15ULL ^ key) {}
   double Uniform() { return static_cast<double>(rng_() >> 11) * (1.0 / 9007199254740992.0); }  // [0, 1)
-  double Normal() {  // Box-Muller
+  double Normal() {                                                                            // Box-Muller
     double u1 = Uniform();
     while (u1 <= 0.0) u1 = Uniform();
     const double u2 = Uniform();
@@ -38,11 +39,13 @@ class Generator {
 }  // namespace
 
 absl::Status Initializer::Validate() const {
-  if ((kind == InitializerKind::kTruncatedNormal || kind == InitializerKind::kRandomNormal) && !(stddev > 0)) {
+  if ((kind == InitializerKind::kTruncatedNormal || kind == InitializerKind::kRandomNormal) &&
+      !(stddev > 0)) {
     return absl::InvalidArgumentError(absl::StrCat("initializer stddev must be > 0, got ", stddev));
   }
   if (kind == InitializerKind::kRandomUniform && !(minval < maxval)) {
-    return absl::InvalidArgumentError(absl::StrCat("initializer needs minval < maxval, got ", minval, " and ", maxval));
+    return absl::InvalidArgumentError(
+        absl::StrCat("initializer needs minval < maxval, got ", minval, " and ", maxval));
   }
   return absl::OkStatus();
 }
@@ -82,10 +85,11 @@ void ComputeFans(const graph::Shape& shape, double* fan_in, double* fan_out) {
   }
 }
 
-absl::StatusOr<graph::Tensor> InitialValue(const Initializer& init, const graph::Shape& shape, int64_t graph_seed,
-                                           uint64_t key) {
+absl::StatusOr<graph::Tensor> InitialValue(const Initializer& init, const graph::Shape& shape,
+                                           int64_t graph_seed, uint64_t key) {
   if (!shape.IsFullyDefined()) {
-    return absl::InvalidArgumentError(absl::StrCat("cannot initialize a variable of shape ", shape.ToString()));
+    return absl::InvalidArgumentError(
+        absl::StrCat("cannot initialize a variable of shape ", shape.ToString()));
   }
   if (absl::Status st = init.Validate(); !st.ok()) return st;
   graph::Tensor t(graph::DType::kFloat32, shape);
@@ -106,19 +110,21 @@ absl::StatusOr<graph::Tensor> InitialValue(const Initializer& init, const graph:
     case InitializerKind::kGlorotUniform:
     case InitializerKind::kHeUniform: {
       const double limit = init.kind == InitializerKind::kGlorotUniform ? std::sqrt(6.0 / (fan_in + fan_out))
-                                                                         : std::sqrt(6.0 / fan_in);
+                                                                        : std::sqrt(6.0 / fan_in);
       for (int64_t i = 0; i < n; ++i) p[i] = static_cast<float>((2 * gen.Uniform() - 1) * limit);
       break;
     }
     case InitializerKind::kGlorotNormal:
     case InitializerKind::kHeNormal: {
-      const double scale = init.kind == InitializerKind::kGlorotNormal ? 2.0 / (fan_in + fan_out) : 2.0 / fan_in;
+      const double scale =
+          init.kind == InitializerKind::kGlorotNormal ? 2.0 / (fan_in + fan_out) : 2.0 / fan_in;
       const double sd = std::sqrt(scale) / kTruncatedStd;
       for (int64_t i = 0; i < n; ++i) p[i] = static_cast<float>(gen.TruncatedNormal() * sd);
       break;
     }
     case InitializerKind::kTruncatedNormal:
-      for (int64_t i = 0; i < n; ++i) p[i] = static_cast<float>(init.mean + gen.TruncatedNormal() * init.stddev);
+      for (int64_t i = 0; i < n; ++i)
+        p[i] = static_cast<float>(init.mean + gen.TruncatedNormal() * init.stddev);
       break;
     case InitializerKind::kRandomUniform:
       for (int64_t i = 0; i < n; ++i) {

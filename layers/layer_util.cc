@@ -16,8 +16,8 @@ Output MakeWeight(const Scope& s, const std::string& name, const graph::Shape& s
     s.RecordError(loc, graph::OpKind::kVariable, full, std::string(value.status().message()));
     return {};
   }
-  Output w = CreateVariable(s, name, ops::Const(s.WithOpName(name + "/initial_value"), *std::move(value), loc),
-                            trainable, loc);
+  Output w = CreateVariable(
+      s, name, ops::Const(s.WithOpName(name + "/initial_value"), *std::move(value), loc), trainable, loc);
   AddRegularization(s, w, regularizer, loc);
   return w;
 }
@@ -32,7 +32,8 @@ Output ApplyActivation(const Scope& s, Output x, const std::string& activation, 
   if (activation == "softmax") return ops::Softmax(s, x, loc);
   auto kind = ops::ParseActivation(activation);
   if (!kind.ok()) {
-    s.RecordError(loc, graph::OpKind::kActivation, s.prefix() + activation, std::string(kind.status().message()));
+    s.RecordError(loc, graph::OpKind::kActivation, s.prefix() + activation,
+                  std::string(kind.status().message()));
     return {};
   }
   float alpha = 0.0f;

@@ -25,15 +25,17 @@ Output Reduce(const Scope& s, Output per_example, const LossOptions& o, Loc loc)
   Output weighted = per_example;
   if (o.sample_weights.valid()) {
     if (o.sample_weights.dtype() != DType::kFloat32) {
-      s.RecordError(loc, graph::OpKind::kMul, s.prefix(),
-                    absl::StrCat("sample weights must be f32, got ", graph::DTypeName(o.sample_weights.dtype())));
+      s.RecordError(
+          loc, graph::OpKind::kMul, s.prefix(),
+          absl::StrCat("sample weights must be f32, got ", graph::DTypeName(o.sample_weights.dtype())));
       return {};
     }
     weighted = ops::Mul(s, per_example, o.sample_weights);
     if (weighted.valid() && weighted.shape().rank() != per_example.shape().rank()) {
-      s.RecordError(loc, graph::OpKind::kMul, s.prefix(),
-                    absl::StrCat("sample weights ", o.sample_weights.shape().ToString(),
-                                 " do not broadcast to the per-example losses ", per_example.shape().ToString()));
+      s.RecordError(
+          loc, graph::OpKind::kMul, s.prefix(),
+          absl::StrCat("sample weights ", o.sample_weights.shape().ToString(),
+                       " do not broadcast to the per-example losses ", per_example.shape().ToString()));
       return {};
     }
   }
@@ -63,7 +65,8 @@ bool CheckSameType(const Scope& s, Output labels, Output x, const char* what, Lo
 
 }  // namespace
 
-Output SparseSoftmaxCrossEntropy(const Scope& scope, Output labels, Output logits, const LossOptions& o, Loc loc) {
+Output SparseSoftmaxCrossEntropy(const Scope& scope, Output labels, Output logits, const LossOptions& o,
+                                 Loc loc) {
   const Scope s = scope.NewSubScope("sparse_softmax_cross_entropy").WithLocation(loc);
   return Reduce(s, ops::SparseSoftmaxCrossEntropy(s, labels, logits, loc), o, loc);
 }
@@ -84,19 +87,22 @@ Output SigmoidCrossEntropy(const Scope& scope, Output labels, Output logits, con
   return Reduce(s, PerExample(s, elem), o, loc);
 }
 
-Output MeanSquaredError(const Scope& scope, Output labels, Output predictions, const LossOptions& o, Loc loc) {
+Output MeanSquaredError(const Scope& scope, Output labels, Output predictions, const LossOptions& o,
+                        Loc loc) {
   const Scope s = scope.NewSubScope("mean_squared_error").WithLocation(loc);
   if (!CheckSameType(s, labels, predictions, "predictions", loc)) return {};
   return Reduce(s, PerExample(s, ops::Square(s, ops::Sub(s, predictions, labels))), o, loc);
 }
 
-Output MeanAbsoluteError(const Scope& scope, Output labels, Output predictions, const LossOptions& o, Loc loc) {
+Output MeanAbsoluteError(const Scope& scope, Output labels, Output predictions, const LossOptions& o,
+                         Loc loc) {
   const Scope s = scope.NewSubScope("mean_absolute_error").WithLocation(loc);
   if (!CheckSameType(s, labels, predictions, "predictions", loc)) return {};
   return Reduce(s, PerExample(s, ops::Abs(s, ops::Sub(s, predictions, labels))), o, loc);
 }
 
-Output Huber(const Scope& scope, Output labels, Output predictions, float delta, const LossOptions& o, Loc loc) {
+Output Huber(const Scope& scope, Output labels, Output predictions, float delta, const LossOptions& o,
+             Loc loc) {
   const Scope s = scope.NewSubScope("huber").WithLocation(loc);
   if (!(delta > 0)) {
     s.RecordError(loc, graph::OpKind::kSub, s.prefix(), absl::StrCat("Huber delta must be > 0, got ", delta));

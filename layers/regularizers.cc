@@ -12,7 +12,8 @@ namespace ops = graph::ops;
 
 absl::Status Regularizer::Validate() const {
   if (l1 < 0 || l2 < 0) {
-    return absl::InvalidArgumentError(absl::StrCat("regularizer factors must be >= 0, got l1=", l1, " l2=", l2));
+    return absl::InvalidArgumentError(
+        absl::StrCat("regularizer factors must be >= 0, got l1=", l1, " l2=", l2));
   }
   return absl::OkStatus();
 }

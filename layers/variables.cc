@@ -6,7 +6,8 @@ namespace layers {
 
 namespace ops = graph::ops;
 
-Output CreateVariable(const Scope& s, const std::string& name, Output initial_value, bool trainable, Loc loc) {
+Output CreateVariable(const Scope& s, const std::string& name, Output initial_value, bool trainable,
+                      Loc loc) {
   if (!s.ok()) return {};
   if (!initial_value.valid()) {
     s.RecordError(loc, graph::OpKind::kVariable, s.prefix() + name, "the initial value is not a value");
@@ -27,10 +28,12 @@ Output GetOrCreateGlobalStep(const Scope& scope, Loc loc) {
   const Scope s = scope.Root();
   graph::Graph* g = s.graph();
   if (Node* existing = g->FindNode("global_step"); existing != nullptr) {
-    if (existing->kind() == graph::OpKind::kVariable && existing->output_type(0).dtype == graph::DType::kInt64) {
+    if (existing->kind() == graph::OpKind::kVariable &&
+        existing->output_type(0).dtype == graph::DType::kInt64) {
       return existing->output(0);
     }
-    s.RecordError(loc, graph::OpKind::kVariable, "global_step", "the name global_step is taken by another node");
+    s.RecordError(loc, graph::OpKind::kVariable, "global_step",
+                  "the name global_step is taken by another node");
     return {};
   }
   Output var = ops::Variable(s, "global_step", graph::DType::kInt64, {}, loc);

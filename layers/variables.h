@@ -16,15 +16,16 @@ using graph::Output;
 using graph::Scope;
 
 // Collection names (graph::Graph::Collection).
-inline constexpr char kGlobalVariables[] = "variables";            // every variable made here
+inline constexpr char kGlobalVariables[] = "variables";               // every variable made here
 inline constexpr char kTrainableVariables[] = "trainable_variables";  // those optimizers update by default
-inline constexpr char kInitializers[] = "initializers";            // one Assign per variable
+inline constexpr char kInitializers[] = "initializers";               // one Assign per variable
 inline constexpr char kRegularizationLosses[] = "regularization_losses";  // scalar f32 terms
-inline constexpr char kUpdateOps[] = "update_ops";  // ops to run with each training step (batch-norm averages)
+inline constexpr char kUpdateOps[] =
+    "update_ops";  // ops to run with each training step (batch-norm averages)
 
 // Creates variable `name` under the scope prefix with the dtype and (fully defined) shape of `initial_value`,
-// and an Assign from it as its initializer; registers both. Returns the variable (invalid on error, recorded in
-// the scope).
+// and an Assign from it as its initializer; registers both. Returns the variable (invalid on error, recorded
+// in the scope).
 Output CreateVariable(const Scope& s, const std::string& name, Output initial_value, bool trainable = true,
                       Loc loc = Loc::current());
 

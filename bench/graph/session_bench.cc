@@ -12,9 +12,9 @@
 namespace graph {
 namespace {
 
-// A fed scalar through a chain of `nodes` scalar ops (alternating add and mul), one fetch. The per-node executor
-// cost is the slope between chain lengths; the 0-node run is the fixed cost of Run (feed copy, plan lookup,
-// fetch copy).
+// A fed scalar through a chain of `nodes` scalar ops (alternating add and mul), one fetch. The per-node
+// executor cost is the slope between chain lengths; the 0-node run is the fixed cost of Run (feed copy, plan
+// lookup, fetch copy).
 void BM_SessionRunScalarChain(benchmark::State& state) {
   const int nodes = static_cast<int>(state.range(0));
   Scope s = Scope::NewRootScope();
@@ -32,7 +32,8 @@ BENCHMARK(BM_SessionRunScalarChain)->Arg(0)->Arg(10)->Arg(100);
 
 constexpr int64_t kM = 128, kK = 784, kN = 256;
 
-// x·w with both operands in session variables (nothing fed), run as a target: the executor plus the primitive.
+// x·w with both operands in session variables (nothing fed), run as a target: the executor plus the
+// primitive.
 void BM_MatMulSession(benchmark::State& state) {
   Scope s = Scope::NewRootScope();
   Output x = ops::Variable(s, "x", DType::kFloat32, {kM, kK});

@@ -1,5 +1,5 @@
-// One training step (forward, backward, SGD-with-momentum update) of the two reference Fashion-MNIST models at
-// batch 128, as one compiled graph, fed a fresh batch from host memory each step (like ../shared/peers/
+// One training step (forward, backward, SGD-with-momentum update) of the two reference Fashion-MNIST models
+// at batch 128, as one compiled graph, fed a fresh batch from host memory each step (like ../shared/peers/
 // torch_fmnist.py, whose step gathers its batch from an in-memory tensor).
 //   build/bench/train_step_bench --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
 // Models (as in torch_fmnist.py):
@@ -34,9 +34,11 @@ void RunTrainStep(benchmark::State& state, bool cnn) {
   graph::Output labels = ops::Placeholder(s, DType::kInt64, {Shape::kUnknownDim});
   graph::Output h = x;
   if (cnn) {
-    h = layers::Conv2D(s, h, {.filters = 32, .kernel_size = {5, 5}, .padding = ops::Padding::kSame, .activation = "relu"});
+    h = layers::Conv2D(
+        s, h, {.filters = 32, .kernel_size = {5, 5}, .padding = ops::Padding::kSame, .activation = "relu"});
     h = layers::MaxPool2D(s, h);
-    h = layers::Conv2D(s, h, {.filters = 64, .kernel_size = {5, 5}, .padding = ops::Padding::kSame, .activation = "relu"});
+    h = layers::Conv2D(
+        s, h, {.filters = 64, .kernel_size = {5, 5}, .padding = ops::Padding::kSame, .activation = "relu"});
     h = layers::MaxPool2D(s, h);
     h = layers::Flatten(s, h);
     h = layers::Dense(s, h, {.units = 1024, .activation = "relu"});

@@ -27,8 +27,8 @@ absl::StatusOr<Shape> BroadcastShapes(const Shape& a, const Shape& b) {
       d = da;
     } else {
       return absl::InvalidArgumentError(absl::StrCat("shapes ", a.ToString(), " and ", b.ToString(),
-                                                     " cannot be broadcast (dimension ", i, ": ", da, " vs ", db,
-                                                     ")"));
+                                                     " cannot be broadcast (dimension ", i, ": ", da, " vs ",
+                                                     db, ")"));
     }
     out.AddDim(d);
   }

@@ -11,8 +11,9 @@
 
 namespace graph {
 
-// Broadcast result of two shapes; dims align from the right, a dim of 1 stretches. An unknown dim next to a known
-// dim d > 1 is taken to be d (checked again with concrete shapes); next to 1 or unknown it stays unknown.
+// Broadcast result of two shapes; dims align from the right, a dim of 1 stretches. An unknown dim next to a
+// known dim d > 1 is taken to be d (checked again with concrete shapes); next to 1 or unknown it stays
+// unknown.
 absl::StatusOr<Shape> BroadcastShapes(const Shape& a, const Shape& b);
 
 // Element strides that walk each operand in step with the (concrete) output, with adjacent dims merged where
@@ -66,7 +67,8 @@ void BroadcastIndexer::ForEachRow(F&& f) const {
       ++idx[d];
       for (int k = 0; k < N; ++k) offs[k] += strides_[static_cast<size_t>(k)][static_cast<size_t>(d)];
       if (idx[d] < dims_[static_cast<size_t>(d)]) break;
-      for (int k = 0; k < N; ++k) offs[k] -= strides_[static_cast<size_t>(k)][static_cast<size_t>(d)] * idx[d];
+      for (int k = 0; k < N; ++k)
+        offs[k] -= strides_[static_cast<size_t>(k)][static_cast<size_t>(d)] * idx[d];
       idx[d] = 0;
     }
     if (d < 0) return;

@@ -71,7 +71,8 @@ std::vector<Output> WhileLoop(const Scope& s, const WhileCondFn& cond, const Whi
   }
   if (pred.dtype() != DType::kBool || pred.shape().rank() != 0) {
     s.RecordError(loc, OpKind::kWhile, name,
-                  absl::StrCat("the condition must return a bool scalar, got ", TypeString({pred.dtype(), pred.shape()})));
+                  absl::StrCat("the condition must return a bool scalar, got ",
+                               TypeString({pred.dtype(), pred.shape()})));
     return failed;
   }
   cond_graph->SetResults({pred});
@@ -80,8 +81,9 @@ std::vector<Output> WhileLoop(const Scope& s, const WhileCondFn& cond, const Whi
   std::vector<Output> next = body(bs, body_args);
   if (!s.ok()) return failed;
   if (next.size() != types.size()) {
-    s.RecordError(loc, OpKind::kWhile, name,
-                  absl::StrCat("the body returned ", next.size(), " values for ", types.size(), " loop variables"));
+    s.RecordError(
+        loc, OpKind::kWhile, name,
+        absl::StrCat("the body returned ", next.size(), " values for ", types.size(), " loop variables"));
     return failed;
   }
   for (size_t i = 0; i < next.size(); ++i) {
@@ -105,7 +107,8 @@ std::vector<Output> WhileLoop(const Scope& s, const WhileCondFn& cond, const Whi
   AttrMap attrs{{"num_loop_vars", static_cast<int64_t>(loop_vars.size())},
                 {"num_cond_captures", static_cast<int64_t>(cond_graph->captures().size())},
                 {"maximum_iterations", options.maximum_iterations}};
-  Node* n = s.AddOp(OpKind::kWhile, std::move(inputs), std::move(attrs), loc, options.name, {cond_graph, body_graph});
+  Node* n = s.AddOp(OpKind::kWhile, std::move(inputs), std::move(attrs), loc, options.name,
+                    {cond_graph, body_graph});
   if (n == nullptr) return failed;
   std::vector<Output> out;
   for (int i = 0; i < n->num_outputs(); ++i) out.push_back(n->output(i));
@@ -131,14 +134,16 @@ std::vector<Output> Cond(const Scope& s, Output pred, const BranchFn& then_fn, c
     for (size_t i = 0; i < results.size(); ++i) {
       results[i] = Localize(branches[b], results[i]);
       if (!results[i].valid()) {
-        s.RecordError(loc, OpKind::kCond, full, absl::StrCat("the ", labels[b], " branch's value ", i, " is not a value"));
+        s.RecordError(loc, OpKind::kCond, full,
+                      absl::StrCat("the ", labels[b], " branch's value ", i, " is not a value"));
         return {};
       }
     }
     if (b == 0) count = results.size();
     if (results.size() != count) {
-      s.RecordError(loc, OpKind::kCond, full,
-                    absl::StrCat("the then branch returns ", count, " values but the else branch ", results.size()));
+      s.RecordError(
+          loc, OpKind::kCond, full,
+          absl::StrCat("the then branch returns ", count, " values but the else branch ", results.size()));
       return std::vector<Output>(count);
     }
     branches[b]->SetResults(std::move(results));
@@ -147,7 +152,8 @@ std::vector<Output> Cond(const Scope& s, Output pred, const BranchFn& then_fn, c
   for (const Output& c : branches[0]->captures()) inputs.push_back(c);
   for (const Output& c : branches[1]->captures()) inputs.push_back(c);
   AttrMap attrs{{"num_then_captures", static_cast<int64_t>(branches[0]->captures().size())}};
-  Node* n = s.AddOp(OpKind::kCond, std::move(inputs), std::move(attrs), loc, name, {branches[0], branches[1]});
+  Node* n =
+      s.AddOp(OpKind::kCond, std::move(inputs), std::move(attrs), loc, name, {branches[0], branches[1]});
   if (n == nullptr) return std::vector<Output>(count);
   std::vector<Output> out;
   for (int i = 0; i < n->num_outputs(); ++i) out.push_back(n->output(i));
@@ -160,7 +166,8 @@ namespace {
 
 absl::Status WhileShape(InferenceContext& c) {
   const int64_t n = c.attrs().GetInt("num_loop_vars");
-  for (int64_t i = 0; i < n; ++i) c.AddOutput(c.input_dtype(static_cast<int>(i)), c.input_shape(static_cast<int>(i)));
+  for (int64_t i = 0; i < n; ++i)
+    c.AddOutput(c.input_dtype(static_cast<int>(i)), c.input_shape(static_cast<int>(i)));
   return absl::OkStatus();
 }
 
@@ -189,10 +196,11 @@ absl::Status CondShape(InferenceContext& c) {
   for (size_t i = 0; i < results[0].size(); ++i) {
     const TensorType& t = results[0][i];
     const TensorType& e = results[1][i];
-    if (t.dtype != e.dtype || t.shape.rank() != e.shape.rank() ||
-        (concrete && t.shape != e.shape) || !t.shape.IsCompatibleWith(e.shape)) {
-      return absl::InvalidArgumentError(absl::StrCat("value ", i, " is ", TypeString(t), " in the then branch but ",
-                                                     TypeString(e), " in the else branch"));
+    if (t.dtype != e.dtype || t.shape.rank() != e.shape.rank() || (concrete && t.shape != e.shape) ||
+        !t.shape.IsCompatibleWith(e.shape)) {
+      return absl::InvalidArgumentError(absl::StrCat("value ", i, " is ", TypeString(t),
+                                                     " in the then branch but ", TypeString(e),
+                                                     " in the else branch"));
     }
     Shape merged = t.shape;
     for (int d = 0; d < merged.rank(); ++d) {
@@ -235,7 +243,8 @@ class WhileKernel : public Kernel {
       cond_types.push_back({inputs_[i].dtype(), inputs_[i].shape()});
       body_types.push_back({inputs_[i].dtype(), inputs_[i].shape()});
     }
-    for (size_t i = n_; i < n_ + cond_caps; ++i) cond_types.push_back({inputs_[i].dtype(), inputs_[i].shape()});
+    for (size_t i = n_; i < n_ + cond_caps; ++i)
+      cond_types.push_back({inputs_[i].dtype(), inputs_[i].shape()});
     for (size_t i = n_ + cond_caps; i < inputs_.size(); ++i) {
       body_types.push_back({inputs_[i].dtype(), inputs_[i].shape()});
     }
@@ -319,10 +328,18 @@ absl::StatusOr<std::unique_ptr<Kernel>> Make(KernelContext& ctx) {
 }  // namespace
 
 void RegisterControlFlowOps(OpRegistry& r) {
-  r.Register({.kind = OpKind::kWhile, .min_inputs = 1, .max_inputs = -1, .shape_fn = WhileShape,
-              .kernel = Make<WhileKernel>, .stateful = true});
-  r.Register({.kind = OpKind::kCond, .min_inputs = 1, .max_inputs = -1, .shape_fn = CondShape,
-              .kernel = Make<CondKernel>, .stateful = true});
+  r.Register({.kind = OpKind::kWhile,
+              .min_inputs = 1,
+              .max_inputs = -1,
+              .shape_fn = WhileShape,
+              .kernel = Make<WhileKernel>,
+              .stateful = true});
+  r.Register({.kind = OpKind::kCond,
+              .min_inputs = 1,
+              .max_inputs = -1,
+              .shape_fn = CondShape,
+              .kernel = Make<CondKernel>,
+              .stateful = true});
 }
 
 }  // namespace graph

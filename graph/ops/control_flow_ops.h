@@ -23,15 +23,16 @@ struct WhileOptions {
   int64_t maximum_iterations = -1;
 };
 
-// Like tf.while_loop: while cond(vars) { vars = body(vars) }; returns the final vars. cond and body are called
-// once, at build time, to build subgraphs; values from outside them may be used freely (they are captured).
-// Variables keep their dtype and shape through the body (checked when built and again when compiled).
+// Like tf.while_loop: while cond(vars) { vars = body(vars) }; returns the final vars. cond and body are
+// called once, at build time, to build subgraphs; values from outside them may be used freely (they are
+// captured). Variables keep their dtype and shape through the body (checked when built and again when
+// compiled).
 std::vector<Output> WhileLoop(const Scope& s, const WhileCondFn& cond, const WhileBodyFn& body,
                               const std::vector<Output>& loop_vars, const WhileOptions& options = {},
                               Loc loc = Loc::current());
 
-// Like tf.cond: runs only the branch `pred` (a bool scalar) selects and returns its results. Both branches must
-// return the same number of values with equal dtypes and, at run time, equal shapes.
+// Like tf.cond: runs only the branch `pred` (a bool scalar) selects and returns its results. Both branches
+// must return the same number of values with equal dtypes and, at run time, equal shapes.
 std::vector<Output> Cond(const Scope& s, Output pred, const BranchFn& then_fn, const BranchFn& else_fn,
                          const std::string& name = "cond", Loc loc = Loc::current());
 

@@ -16,7 +16,9 @@ constexpr bool IsComparison(OpKind k) {
   return k == OpKind::kEqual || k == OpKind::kNotEqual || k == OpKind::kLess || k == OpKind::kLessEqual ||
          k == OpKind::kGreater || k == OpKind::kGreaterEqual;
 }
-constexpr bool IsLogical(OpKind k) { return k == OpKind::kLogicalAnd || k == OpKind::kLogicalOr || k == OpKind::kLogicalNot; }
+constexpr bool IsLogical(OpKind k) {
+  return k == OpKind::kLogicalAnd || k == OpKind::kLogicalOr || k == OpKind::kLogicalNot;
+}
 
 // Which dtypes an elementwise op accepts.
 bool Accepts(OpKind k, DType t) {
@@ -48,8 +50,9 @@ absl::Status BinaryShape(InferenceContext& c, OpKind kind) {
   const TensorType& a = c.input(0);
   const TensorType& b = c.input(1);
   if (a.dtype != b.dtype) {
-    return absl::InvalidArgumentError(absl::StrCat("operand dtypes differ: ", DTypeName(a.dtype), a.shape.ToString(),
-                                                   " and ", DTypeName(b.dtype), b.shape.ToString()));
+    return absl::InvalidArgumentError(absl::StrCat("operand dtypes differ: ", DTypeName(a.dtype),
+                                                   a.shape.ToString(), " and ", DTypeName(b.dtype),
+                                                   b.shape.ToString()));
   }
   if (absl::Status st = CheckDType(kind, a.dtype); !st.ok()) return st;
   auto shape = BroadcastShapes(a.shape, b.shape);
@@ -77,8 +80,8 @@ absl::Status SelectShape(InferenceContext& c) {
         absl::StrCat("the condition must be bool, got ", DTypeName(c.input_dtype(0))));
   }
   if (c.input_dtype(1) != c.input_dtype(2)) {
-    return absl::InvalidArgumentError(absl::StrCat("the branches' dtypes differ: ", DTypeName(c.input_dtype(1)),
-                                                   " and ", DTypeName(c.input_dtype(2))));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "the branches' dtypes differ: ", DTypeName(c.input_dtype(1)), " and ", DTypeName(c.input_dtype(2))));
   }
   auto ab = BroadcastShapes(c.input_shape(1), c.input_shape(2));
   if (!ab.ok()) return ab.status();
@@ -96,14 +99,14 @@ absl::Status CastShape(InferenceContext& c) {
 // ---- functors ----
 template <OpKind K, typename T>
 struct BinaryFn;
-#define GRAPH_BINARY_FN(KIND, EXPR)                             \
-  template <typename T>                                         \
-  struct BinaryFn<OpKind::KIND, T> {                            \
-    auto operator()(T a, T b) const { return EXPR; }            \
+#define GRAPH_BINARY_FN(KIND, EXPR)                  \
+  template <typename T>                              \
+  struct BinaryFn<OpKind::KIND, T> {                 \
+    auto operator()(T a, T b) const { return EXPR; } \
   };
 GRAPH_BINARY_FN(kAdd, static_cast<T>(a + b))
 GRAPH_BINARY_FN(kSub, static_cast<T>(a - b))
-GRAPH_BINARY_FN(kMul, static_cast<T>(a * b))
+GRAPH_BINARY_FN(kMul, static_cast<T>(a* b))
 GRAPH_BINARY_FN(kDiv, static_cast<T>(a / b))
 GRAPH_BINARY_FN(kPow, static_cast<T>(std::pow(a, b)))
 GRAPH_BINARY_FN(kMaximum, static_cast<T>(a > b || a != a ? a : b))
@@ -114,16 +117,16 @@ GRAPH_BINARY_FN(kLess, a < b)
 GRAPH_BINARY_FN(kLessEqual, a <= b)
 GRAPH_BINARY_FN(kGreater, a > b)
 GRAPH_BINARY_FN(kGreaterEqual, a >= b)
-GRAPH_BINARY_FN(kLogicalAnd, static_cast<bool>(a && b))
+GRAPH_BINARY_FN(kLogicalAnd, static_cast<bool>(a&& b))
 GRAPH_BINARY_FN(kLogicalOr, static_cast<bool>(a || b))
 #undef GRAPH_BINARY_FN
 
 template <OpKind K, typename T>
 struct UnaryFn;
-#define GRAPH_UNARY_FN(KIND, EXPR)                  \
-  template <typename T>                             \
-  struct UnaryFn<OpKind::KIND, T> {                 \
-    T operator()(T x) const { return EXPR; }        \
+#define GRAPH_UNARY_FN(KIND, EXPR)           \
+  template <typename T>                      \
+  struct UnaryFn<OpKind::KIND, T> {          \
+    T operator()(T x) const { return EXPR; } \
   };
 GRAPH_UNARY_FN(kNeg, static_cast<T>(-x))
 GRAPH_UNARY_FN(kAbs, static_cast<T>(x < 0 ? -x : x))
@@ -131,7 +134,7 @@ GRAPH_UNARY_FN(kExp, std::exp(x))
 GRAPH_UNARY_FN(kLog, std::log(x))
 GRAPH_UNARY_FN(kSqrt, std::sqrt(x))
 GRAPH_UNARY_FN(kRsqrt, static_cast<T>(1) / std::sqrt(x))
-GRAPH_UNARY_FN(kSquare, static_cast<T>(x * x))
+GRAPH_UNARY_FN(kSquare, static_cast<T>(x* x))
 GRAPH_UNARY_FN(kLogicalNot, static_cast<T>(!x))
 #undef GRAPH_UNARY_FN
 
@@ -202,10 +205,12 @@ absl::StatusOr<std::unique_ptr<Kernel>> MakeBinary(KernelContext& ctx) {
       if constexpr (!IsLogical(K)) return std::make_unique<BinaryKernel<K, float>>(a, b, o);
       break;
     case DType::kInt32:
-      if constexpr (!IsLogical(K) && K != OpKind::kPow) return std::make_unique<BinaryKernel<K, int32_t>>(a, b, o);
+      if constexpr (!IsLogical(K) && K != OpKind::kPow)
+        return std::make_unique<BinaryKernel<K, int32_t>>(a, b, o);
       break;
     case DType::kInt64:
-      if constexpr (!IsLogical(K) && K != OpKind::kPow) return std::make_unique<BinaryKernel<K, int64_t>>(a, b, o);
+      if constexpr (!IsLogical(K) && K != OpKind::kPow)
+        return std::make_unique<BinaryKernel<K, int64_t>>(a, b, o);
       break;
     case DType::kBool:
       if constexpr (IsLogical(K) || K == OpKind::kEqual || K == OpKind::kNotEqual) {
@@ -248,10 +253,12 @@ absl::StatusOr<std::unique_ptr<Kernel>> MakeUnary(KernelContext& ctx) {
       if constexpr (K != OpKind::kLogicalNot) return std::make_unique<UnaryKernel<K, float>>(x, o);
       break;
     case DType::kInt32:
-      if constexpr (!kFloatOnly && K != OpKind::kLogicalNot) return std::make_unique<UnaryKernel<K, int32_t>>(x, o);
+      if constexpr (!kFloatOnly && K != OpKind::kLogicalNot)
+        return std::make_unique<UnaryKernel<K, int32_t>>(x, o);
       break;
     case DType::kInt64:
-      if constexpr (!kFloatOnly && K != OpKind::kLogicalNot) return std::make_unique<UnaryKernel<K, int64_t>>(x, o);
+      if constexpr (!kFloatOnly && K != OpKind::kLogicalNot)
+        return std::make_unique<UnaryKernel<K, int64_t>>(x, o);
       break;
     case DType::kBool:
       if constexpr (K == OpKind::kLogicalNot) return std::make_unique<UnaryKernel<K, bool>>(x, o);
@@ -340,11 +347,13 @@ absl::StatusOr<std::unique_ptr<Kernel>> MakeCast(KernelContext& ctx) {
 
 template <OpKind K>
 void RegisterBinary(OpRegistry& r) {
-  r.Register({.kind = K, .min_inputs = 2, .max_inputs = 2, .shape_fn = BinaryShapeFn<K>, .kernel = MakeBinary<K>});
+  r.Register(
+      {.kind = K, .min_inputs = 2, .max_inputs = 2, .shape_fn = BinaryShapeFn<K>, .kernel = MakeBinary<K>});
 }
 template <OpKind K>
 void RegisterUnary(OpRegistry& r) {
-  r.Register({.kind = K, .min_inputs = 1, .max_inputs = 1, .shape_fn = UnaryShapeFn<K>, .kernel = MakeUnary<K>});
+  r.Register(
+      {.kind = K, .min_inputs = 1, .max_inputs = 1, .shape_fn = UnaryShapeFn<K>, .kernel = MakeUnary<K>});
 }
 
 }  // namespace
@@ -373,9 +382,13 @@ void RegisterElementwiseOps(OpRegistry& r) {
   RegisterUnary<OpKind::kRsqrt>(r);
   RegisterUnary<OpKind::kSquare>(r);
   RegisterUnary<OpKind::kLogicalNot>(r);
-  r.Register({.kind = OpKind::kSelect, .min_inputs = 3, .max_inputs = 3, .shape_fn = SelectShape,
+  r.Register({.kind = OpKind::kSelect,
+              .min_inputs = 3,
+              .max_inputs = 3,
+              .shape_fn = SelectShape,
               .kernel = MakeSelect});
-  r.Register({.kind = OpKind::kCast, .min_inputs = 1, .max_inputs = 1, .shape_fn = CastShape, .kernel = MakeCast});
+  r.Register(
+      {.kind = OpKind::kCast, .min_inputs = 1, .max_inputs = 1, .shape_fn = CastShape, .kernel = MakeCast});
 }
 
 }  // namespace graph

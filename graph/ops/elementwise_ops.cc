@@ -54,7 +54,9 @@ Output Log(const Scope& s, Output x, Loc loc) { return Unary(OpKind::kLog, "log"
 Output Sqrt(const Scope& s, Output x, Loc loc) { return Unary(OpKind::kSqrt, "sqrt", s, x, loc); }
 Output Rsqrt(const Scope& s, Output x, Loc loc) { return Unary(OpKind::kRsqrt, "rsqrt", s, x, loc); }
 Output Square(const Scope& s, Output x, Loc loc) { return Unary(OpKind::kSquare, "square", s, x, loc); }
-Output Equal(const Scope& s, Input a, Input b, Loc loc) { return Binary(OpKind::kEqual, "equal", s, a, b, loc); }
+Output Equal(const Scope& s, Input a, Input b, Loc loc) {
+  return Binary(OpKind::kEqual, "equal", s, a, b, loc);
+}
 Output NotEqual(const Scope& s, Input a, Input b, Loc loc) {
   return Binary(OpKind::kNotEqual, "not_equal", s, a, b, loc);
 }
@@ -74,7 +76,9 @@ Output LogicalAnd(const Scope& s, Input a, Input b, Loc loc) {
 Output LogicalOr(const Scope& s, Input a, Input b, Loc loc) {
   return Binary(OpKind::kLogicalOr, "logical_or", s, a, b, loc);
 }
-Output LogicalNot(const Scope& s, Output x, Loc loc) { return Unary(OpKind::kLogicalNot, "logical_not", s, x, loc); }
+Output LogicalNot(const Scope& s, Output x, Loc loc) {
+  return Unary(OpKind::kLogicalNot, "logical_not", s, x, loc);
+}
 
 Output Select(const Scope& s, Output cond, Input a, Input b, Loc loc) {
   if (!s.ok()) return {};

@@ -17,15 +17,19 @@ Output Add1(OpKind kind, const Scope& s, std::vector<Output> in, AttrMap attrs, 
 }
 }  // namespace
 
-Output ZerosLike(const Scope& s, Output x, Loc loc) { return Add1(OpKind::kZerosLike, s, {x}, {}, loc, "zeros_like"); }
-Output OnesLike(const Scope& s, Output x, Loc loc) { return Add1(OpKind::kOnesLike, s, {x}, {}, loc, "ones_like"); }
+Output ZerosLike(const Scope& s, Output x, Loc loc) {
+  return Add1(OpKind::kZerosLike, s, {x}, {}, loc, "zeros_like");
+}
+Output OnesLike(const Scope& s, Output x, Loc loc) {
+  return Add1(OpKind::kOnesLike, s, {x}, {}, loc, "ones_like");
+}
 Output SumToShapeOf(const Scope& s, Output g, Output like, Loc loc) {
   return Add1(OpKind::kSumToShape, s, {g, like}, {}, loc, "sum_to_shape");
 }
 Output BroadcastLike(const Scope& s, Output g, Output like, std::vector<int64_t> axes, bool divide_by_count,
                      Loc loc) {
-  return Add1(OpKind::kBroadcastLike, s, {g, like}, {{"axes", std::move(axes)}, {"divide_by_count", divide_by_count}},
-              loc, "broadcast_like");
+  return Add1(OpKind::kBroadcastLike, s, {g, like},
+              {{"axes", std::move(axes)}, {"divide_by_count", divide_by_count}}, loc, "broadcast_like");
 }
 Output Size(const Scope& s, Output x, DType dtype, std::vector<int64_t> axes, Loc loc) {
   return Add1(OpKind::kSize, s, {x}, {{"dtype", dtype}, {"axes", std::move(axes)}}, loc, "size");
@@ -47,13 +51,13 @@ absl::Status SumToShapeShape(InferenceContext& c) {
   const Shape& g = c.input_shape(0);
   const Shape& like = c.input_shape(1);
   if (like.rank() > g.rank()) {
-    return absl::InvalidArgumentError(absl::StrCat("cannot sum ", g.ToString(), " down to ", like.ToString()));
+    return absl::InvalidArgumentError(
+        absl::StrCat("cannot sum ", g.ToString(), " down to ", like.ToString()));
   }
   auto b = BroadcastShapes(like, g);
   if (!b.ok() || !b->IsCompatibleWith(g)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(like.ToString(), " does not broadcast to ", g.ToString(), ", so ", g.ToString(),
-                     " cannot be summed back to it"));
+    return absl::InvalidArgumentError(absl::StrCat(like.ToString(), " does not broadcast to ", g.ToString(),
+                                                   ", so ", g.ToString(), " cannot be summed back to it"));
   }
   c.AddOutput(c.input_dtype(0), like);
   return absl::OkStatus();
@@ -93,8 +97,8 @@ absl::Status BroadcastLikeShape(InferenceContext& c) {
 absl::Status ReshapeLikeShape(InferenceContext& c) {
   const int64_t a = c.input_shape(0).num_elements(), b = c.input_shape(1).num_elements();
   if (a >= 0 && b >= 0 && a != b) {
-    return absl::InvalidArgumentError(absl::StrCat("cannot reshape ", c.input_shape(0).ToString(), " to ",
-                                                   c.input_shape(1).ToString()));
+    return absl::InvalidArgumentError(
+        absl::StrCat("cannot reshape ", c.input_shape(0).ToString(), " to ", c.input_shape(1).ToString()));
   }
   c.AddOutput(c.input_dtype(0), c.input_shape(1));
   return absl::OkStatus();
@@ -107,7 +111,8 @@ absl::Status SizeShape(InferenceContext& c) {
   }
   for (int64_t a : c.attrs().GetInts("axes")) {
     if (a < -c.input_shape(0).rank() || a >= c.input_shape(0).rank()) {
-      return absl::InvalidArgumentError(absl::StrCat("axis ", a, " is out of range for ", c.input_shape(0).ToString()));
+      return absl::InvalidArgumentError(
+          absl::StrCat("axis ", a, " is out of range for ", c.input_shape(0).ToString()));
     }
   }
   const Shape scalar;
@@ -267,7 +272,8 @@ absl::StatusOr<std::unique_ptr<Kernel>> MakeBroadcastLike(KernelContext& ctx) {
   if (!kept.ok()) return kept.status();
   if (kept->num_elements() != ctx.inputs[0].num_elements()) {
     return absl::InvalidArgumentError(absl::StrCat(ctx.inputs[0].shape().ToString(), " is not ",
-                                                   ctx.outputs[0].shape().ToString(), " reduced over the axes"));
+                                                   ctx.outputs[0].shape().ToString(),
+                                                   " reduced over the axes"));
   }
   const bool divide = ctx.node.attrs().GetBool("divide_by_count");
   switch (ctx.inputs[0].dtype()) {
@@ -278,24 +284,47 @@ absl::StatusOr<std::unique_ptr<Kernel>> MakeBroadcastLike(KernelContext& ctx) {
     case DType::kInt64:
       return std::make_unique<BroadcastLikeKernel<int64_t>>(ctx.inputs[0], ctx.outputs[0], *kept, divide);
     default:
-      return absl::InvalidArgumentError(absl::StrCat("no kernel for dtype ", DTypeName(ctx.inputs[0].dtype())));
+      return absl::InvalidArgumentError(
+          absl::StrCat("no kernel for dtype ", DTypeName(ctx.inputs[0].dtype())));
   }
 }
 
 }  // namespace
 
 void RegisterGradSupportOps(OpRegistry& r) {
-  r.Register({.kind = OpKind::kZerosLike, .min_inputs = 1, .max_inputs = 1, .shape_fn = LikeShape,
-              .kernel = MakeFillLike<false>, .differentiable = false});
-  r.Register({.kind = OpKind::kOnesLike, .min_inputs = 1, .max_inputs = 1, .shape_fn = LikeShape,
-              .kernel = MakeFillLike<true>, .differentiable = false});
-  r.Register({.kind = OpKind::kSumToShape, .min_inputs = 2, .max_inputs = 2, .shape_fn = SumToShapeShape,
-              .kernel = MakeSumToShape, .alias_if = SameShape});
-  r.Register({.kind = OpKind::kBroadcastLike, .min_inputs = 2, .max_inputs = 2, .shape_fn = BroadcastLikeShape,
-              .kernel = MakeBroadcastLike});
-  r.Register({.kind = OpKind::kSize, .min_inputs = 1, .max_inputs = 1, .shape_fn = SizeShape, .kernel = MakeSize,
+  r.Register({.kind = OpKind::kZerosLike,
+              .min_inputs = 1,
+              .max_inputs = 1,
+              .shape_fn = LikeShape,
+              .kernel = MakeFillLike<false>,
               .differentiable = false});
-  r.Register({.kind = OpKind::kReshapeLike, .min_inputs = 2, .max_inputs = 2, .shape_fn = ReshapeLikeShape,
+  r.Register({.kind = OpKind::kOnesLike,
+              .min_inputs = 1,
+              .max_inputs = 1,
+              .shape_fn = LikeShape,
+              .kernel = MakeFillLike<true>,
+              .differentiable = false});
+  r.Register({.kind = OpKind::kSumToShape,
+              .min_inputs = 2,
+              .max_inputs = 2,
+              .shape_fn = SumToShapeShape,
+              .kernel = MakeSumToShape,
+              .alias_if = SameShape});
+  r.Register({.kind = OpKind::kBroadcastLike,
+              .min_inputs = 2,
+              .max_inputs = 2,
+              .shape_fn = BroadcastLikeShape,
+              .kernel = MakeBroadcastLike});
+  r.Register({.kind = OpKind::kSize,
+              .min_inputs = 1,
+              .max_inputs = 1,
+              .shape_fn = SizeShape,
+              .kernel = MakeSize,
+              .differentiable = false});
+  r.Register({.kind = OpKind::kReshapeLike,
+              .min_inputs = 2,
+              .max_inputs = 2,
+              .shape_fn = ReshapeLikeShape,
               .output_aliases_input0 = true});
 }
 

@@ -12,7 +12,8 @@ namespace graph {
 namespace ops {
 
 Output SparseSoftmaxCrossEntropy(const Scope& s, Output labels, Output logits, Loc loc) {
-  Node* n = s.AddOp(OpKind::kSparseSoftmaxCrossEntropy, {labels, logits}, {}, loc, "sparse_softmax_cross_entropy");
+  Node* n =
+      s.AddOp(OpKind::kSparseSoftmaxCrossEntropy, {labels, logits}, {}, loc, "sparse_softmax_cross_entropy");
   return n ? n->output(0) : Output();
 }
 
@@ -24,7 +25,8 @@ absl::Status SparseXentShape(InferenceContext& c) {
   const TensorType& labels = c.input(0);
   const TensorType& logits = c.input(1);
   if (labels.dtype != DType::kInt32 && labels.dtype != DType::kInt64) {
-    return absl::InvalidArgumentError(absl::StrCat("labels must be i32 or i64, got ", DTypeName(labels.dtype)));
+    return absl::InvalidArgumentError(
+        absl::StrCat("labels must be i32 or i64, got ", DTypeName(labels.dtype)));
   }
   if (logits.dtype != DType::kFloat32) {
     return absl::InvalidArgumentError(absl::StrCat("logits must be f32, got ", DTypeName(logits.dtype)));
@@ -32,7 +34,8 @@ absl::Status SparseXentShape(InferenceContext& c) {
   if (logits.shape.rank() != 2 || labels.shape.rank() != 1 ||
       !Shape{labels.shape.dim(0)}.IsCompatibleWith(Shape{logits.shape.dim(0)})) {
     return absl::InvalidArgumentError(absl::StrCat("expects labels [N] and logits [N, C], got labels ",
-                                                   labels.shape.ToString(), " and logits ", logits.shape.ToString()));
+                                                   labels.shape.ToString(), " and logits ",
+                                                   logits.shape.ToString()));
   }
   const int64_t n = logits.shape.dim(0) >= 0 ? logits.shape.dim(0) : labels.shape.dim(0);
   c.AddOutput(DType::kFloat32, Shape{n});
@@ -86,9 +89,11 @@ class SparseXentKernel : public Kernel {
 absl::StatusOr<std::unique_ptr<Kernel>> MakeSparseXent(KernelContext& ctx) {
   if (ctx.inputs[1].dim(1) == 0) return absl::InvalidArgumentError("logits have no classes");
   if (ctx.inputs[0].dtype() == DType::kInt32) {
-    return std::make_unique<SparseXentKernel<int32_t>>(ctx.inputs[0], ctx.inputs[1], ctx.outputs[0], ctx.outputs[1]);
+    return std::make_unique<SparseXentKernel<int32_t>>(ctx.inputs[0], ctx.inputs[1], ctx.outputs[0],
+                                                       ctx.outputs[1]);
   }
-  return std::make_unique<SparseXentKernel<int64_t>>(ctx.inputs[0], ctx.inputs[1], ctx.outputs[0], ctx.outputs[1]);
+  return std::make_unique<SparseXentKernel<int64_t>>(ctx.inputs[0], ctx.inputs[1], ctx.outputs[0],
+                                                     ctx.outputs[1]);
 }
 
 // d logits = backprop * dloss[:, None]; labels get none.

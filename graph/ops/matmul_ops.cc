@@ -11,8 +11,9 @@ namespace graph {
 namespace ops {
 
 Output MatMul(const Scope& s, Output a, Output b, MatMulOptions options, Loc loc) {
-  Node* n = s.AddOp(OpKind::kMatMul, {a, b},
-                    {{"transpose_a", options.transpose_a}, {"transpose_b", options.transpose_b}}, loc, "matmul");
+  Node* n =
+      s.AddOp(OpKind::kMatMul, {a, b},
+              {{"transpose_a", options.transpose_a}, {"transpose_b", options.transpose_b}}, loc, "matmul");
   return n ? n->output(0) : Output();
 }
 
@@ -29,20 +30,24 @@ absl::Status MatMulShape(InferenceContext& c) {
     return absl::StrCat("a is ", DTypeName(a.dtype), a.shape.ToString(), ta ? " (transposed)" : "", ", b is ",
                         DTypeName(b.dtype), b.shape.ToString(), tb ? " (transposed)" : "");
   };
-  if (a.dtype != b.dtype) return absl::InvalidArgumentError(absl::StrCat("operand dtypes differ: ", describe()));
+  if (a.dtype != b.dtype)
+    return absl::InvalidArgumentError(absl::StrCat("operand dtypes differ: ", describe()));
   if (a.dtype != DType::kFloat32 && a.dtype != DType::kBFloat16) {
-    return absl::InvalidArgumentError(absl::StrCat("dtype ", DTypeName(a.dtype), " is not supported (f32, bf16)"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("dtype ", DTypeName(a.dtype), " is not supported (f32, bf16)"));
   }
   const int r = a.shape.rank();
   if ((r != 2 && r != 3) || b.shape.rank() != r) {
-    return absl::InvalidArgumentError(absl::StrCat("operands must both be rank 2 or both rank 3: ", describe()));
+    return absl::InvalidArgumentError(
+        absl::StrCat("operands must both be rank 2 or both rank 3: ", describe()));
   }
   const int64_t m = a.shape.dim(ta ? r - 1 : r - 2);
   const int64_t ka = a.shape.dim(ta ? r - 2 : r - 1);
   const int64_t kb = b.shape.dim(tb ? r - 1 : r - 2);
   const int64_t n = b.shape.dim(tb ? r - 2 : r - 1);
   if (ka >= 0 && kb >= 0 && ka != kb) {
-    return absl::InvalidArgumentError(absl::StrCat("inner dimensions differ (", ka, " vs ", kb, "): ", describe()));
+    return absl::InvalidArgumentError(
+        absl::StrCat("inner dimensions differ (", ka, " vs ", kb, "): ", describe()));
   }
   Shape out;
   if (r == 3) {
@@ -68,7 +73,8 @@ class MatMulKernel : public Kernel {
     const bool ta = ctx.node.attrs().GetBool("transpose_a");
     const bool tb = ctx.node.attrs().GetBool("transpose_b");
     using tag = dnnl::memory::format_tag;
-    const auto dt = a.dtype() == DType::kBFloat16 ? dnnl::memory::data_type::bf16 : dnnl::memory::data_type::f32;
+    const auto dt =
+        a.dtype() == DType::kBFloat16 ? dnnl::memory::data_type::bf16 : dnnl::memory::data_type::f32;
     const bool batched = a.rank() == 3;
     auto dims = [](const Tensor& t, bool transposed) {
       dnnl::memory::dims d(t.shape().dims().begin(), t.shape().dims().end());
@@ -80,7 +86,8 @@ class MatMulKernel : public Kernel {
     try {
       dnnl::memory::desc a_md(dims(a, ta), dt, ta ? swapped : plain);
       dnnl::memory::desc b_md(dims(b, tb), dt, tb ? swapped : plain);
-      dnnl::memory::desc c_md(dnnl::memory::dims(c.shape().dims().begin(), c.shape().dims().end()), dt, plain);
+      dnnl::memory::desc c_md(dnnl::memory::dims(c.shape().dims().begin(), c.shape().dims().end()), dt,
+                              plain);
       dnnl::primitive_attr attr;
       attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
       dnnl::matmul::primitive_desc pd(dnnl::matmul::desc(a_md, b_md, c_md), attr, ctx.services.engine());
@@ -126,7 +133,10 @@ absl::StatusOr<std::unique_ptr<Kernel>> MakeMatMul(KernelContext& ctx) {
 }  // namespace
 
 void RegisterMatMulOps(OpRegistry& r) {
-  r.Register({.kind = OpKind::kMatMul, .min_inputs = 2, .max_inputs = 2, .shape_fn = MatMulShape,
+  r.Register({.kind = OpKind::kMatMul,
+              .min_inputs = 2,
+              .max_inputs = 2,
+              .shape_fn = MatMulShape,
               .kernel = MakeMatMul});
 }
 

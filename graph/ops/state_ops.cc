@@ -40,13 +40,14 @@ Output Const(const Scope& s, int64_t value, Loc loc) { return Const(s, Tensor::S
 Output Const(const Scope& s, bool value, Loc loc) { return Const(s, Tensor::Scalar(value), loc); }
 
 Output Placeholder(const Scope& s, DType dtype, Shape shape, Loc loc) {
-  Node* n = s.AddOp(OpKind::kPlaceholder, {}, {{"dtype", dtype}, {"shape", std::move(shape)}}, loc, "placeholder");
+  Node* n =
+      s.AddOp(OpKind::kPlaceholder, {}, {{"dtype", dtype}, {"shape", std::move(shape)}}, loc, "placeholder");
   return n ? n->output(0) : Output();
 }
 
 Output Variable(const Scope& s, const std::string& name, DType dtype, Shape shape, Loc loc) {
-  Node* n = s.WithOpName(name).AddOp(OpKind::kVariable, {}, {{"dtype", dtype}, {"shape", std::move(shape)}}, loc,
-                                     name);
+  Node* n = s.WithOpName(name).AddOp(OpKind::kVariable, {}, {{"dtype", dtype}, {"shape", std::move(shape)}},
+                                     loc, name);
   return n ? n->output(0) : Output();
 }
 
@@ -96,15 +97,15 @@ absl::Status DeclaredShape(InferenceContext& c) {
 }
 
 absl::Status ArgShape(InferenceContext&) {
-  // Arg nodes are created by Graph::Capture / control-flow builders with their type already set; at compile time
-  // they are always fed, so this is never asked for a type it does not have.
+  // Arg nodes are created by Graph::Capture / control-flow builders with their type already set; at compile
+  // time they are always fed, so this is never asked for a type it does not have.
   return absl::InternalError("Arg nodes get their types from their control-flow node");
 }
 
 absl::Status VariableShape(InferenceContext& c) {
   if (!c.attrs().GetShape("shape").IsFullyDefined()) {
-    return absl::InvalidArgumentError(absl::StrCat("a variable needs a fully defined shape, got ",
-                                                   c.attrs().GetShape("shape").ToString()));
+    return absl::InvalidArgumentError(
+        absl::StrCat("a variable needs a fully defined shape, got ", c.attrs().GetShape("shape").ToString()));
   }
   return DeclaredShape(c);
 }
@@ -165,10 +166,12 @@ template <int kMode>
 absl::StatusOr<std::unique_ptr<Kernel>> MakeAssign(KernelContext& ctx) {
   const Node* var = ctx.node.input(0).node;
   if (var->kind() != OpKind::kVariable) {
-    return absl::InvalidArgumentError(absl::StrCat("its first input must be a Variable, got ", var->Describe()));
+    return absl::InvalidArgumentError(
+        absl::StrCat("its first input must be a Variable, got ", var->Describe()));
   }
   if (kMode != 0 && (ctx.inputs[1].dtype() == DType::kBool || ctx.inputs[1].dtype() == DType::kBFloat16)) {
-    return absl::InvalidArgumentError(absl::StrCat("not defined for dtype ", DTypeName(ctx.inputs[1].dtype())));
+    return absl::InvalidArgumentError(
+        absl::StrCat("not defined for dtype ", DTypeName(ctx.inputs[1].dtype())));
   }
   return std::make_unique<AssignKernel<kMode>>(ctx.services.Variable(*var), ctx.inputs[1]);
 }
@@ -207,7 +210,10 @@ void RegisterStateOps(OpRegistry& r) {
                 .output_aliases_input0 = true,
                 .stateful = true});
   }
-  r.Register({.kind = OpKind::kIdentity, .min_inputs = 1, .max_inputs = 1, .shape_fn = SameAsInput0,
+  r.Register({.kind = OpKind::kIdentity,
+              .min_inputs = 1,
+              .max_inputs = 1,
+              .shape_fn = SameAsInput0,
               .kernel = MakeIdentity});
   r.Register({.kind = OpKind::kNoOp, .shape_fn = NoOutputs});
 }

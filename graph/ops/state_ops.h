@@ -17,10 +17,11 @@ Output Const(const Scope& s, int64_t value, Loc loc = Loc::current());
 Output Const(const Scope& s, bool value, Loc loc = Loc::current());
 // A value fed at run time. Dims may be Shape::kUnknownDim (e.g. the batch).
 Output Placeholder(const Scope& s, DType dtype, Shape shape, Loc loc = Loc::current());
-// A mutable tensor that lives in the Session. `shape` must be fully defined. Named `name` under the scope prefix
-// (its checkpoint key). Reading it before any Assign fails at run time with the variable's name.
+// A mutable tensor that lives in the Session. `shape` must be fully defined. Named `name` under the scope
+// prefix (its checkpoint key). Reading it before any Assign fails at run time with the variable's name.
 Output Variable(const Scope& s, const std::string& name, DType dtype, Shape shape, Loc loc = Loc::current());
-// var = value; var += value; var -= value. `var` must be a Variable output; the result is the updated variable.
+// var = value; var += value; var -= value. `var` must be a Variable output; the result is the updated
+// variable.
 Output Assign(const Scope& s, Output var, Input value, Loc loc = Loc::current());
 Output AssignAdd(const Scope& s, Output var, Input value, Loc loc = Loc::current());
 Output AssignSub(const Scope& s, Output var, Input value, Loc loc = Loc::current());

@@ -1,4 +1,5 @@
-// Counts heap allocations (global operator new) made while a callable runs. For tests of allocation-free paths.
+// Counts heap allocations (global operator new) made while a callable runs. For tests of allocation-free
+// paths.
 #ifndef TESTS_GRAPH_ALLOC_COUNTER_H_
 #define TESTS_GRAPH_ALLOC_COUNTER_H_
 

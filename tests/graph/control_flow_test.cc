@@ -35,18 +35,21 @@ TEST(WhileLoopTest, CapturesOuterTensorsAndFeedsAndRunsZeroTimes) {
   auto w = ops::Const(s, Tensor::Of<float>({2, 3}, {2}));
   auto limit = ops::Placeholder(s, DType::kFloat32, {});
   Vars r = ops::WhileLoop(
-      s,
-      [&](const Scope& s, const Vars& v) { return ops::Less(s, v[1], limit); },
-      [&](const Scope& s, const Vars& v) { return Vars{ops::Mul(s, v[0], w), ops::Add(s, v[1], 1.0f)}; },
+      s, [&](const Scope& s, const Vars& v) { return ops::Less(s, v[1], limit); },
+      [&](const Scope& s, const Vars& v) {
+        return Vars{ops::Mul(s, v[0], w), ops::Add(s, v[1], 1.0f)};
+      },
       {x0, ops::Const(s, 0.0f)});
   ASSERT_TRUE(s.ok()) << s.status();
   Session session(*s.graph());
   std::vector<Tensor> out;
-  ASSERT_TRUE(session.Run({{x0, Tensor::Of<float>({1, 1}, {2})}, {limit, Tensor::Scalar(3.0f)}}, r, &out).ok());
+  ASSERT_TRUE(
+      session.Run({{x0, Tensor::Of<float>({1, 1}, {2})}, {limit, Tensor::Scalar(3.0f)}}, r, &out).ok());
   EXPECT_THAT(out[0].ToVector<float>(), ElementsAre(8, 27));
   EXPECT_EQ(out[1].data<float>()[0], 3.0f);
   // Condition false from the start: the loop variables come out unchanged.
-  ASSERT_TRUE(session.Run({{x0, Tensor::Of<float>({5, 7}, {2})}, {limit, Tensor::Scalar(0.0f)}}, r, &out).ok());
+  ASSERT_TRUE(
+      session.Run({{x0, Tensor::Of<float>({5, 7}, {2})}, {limit, Tensor::Scalar(0.0f)}}, r, &out).ok());
   EXPECT_THAT(out[0].ToVector<float>(), ElementsAre(5, 7));
   EXPECT_EQ(out[1].data<float>()[0], 0.0f);
 }
@@ -60,7 +63,9 @@ TEST(WhileLoopTest, NestedLoopsComputeTriangularSum) {
         Output i = v[0];
         Vars inner = ops::WhileLoop(
             s, [&](const Scope& s, const Vars& u) { return ops::Less(s, u[0], i); },
-            [](const Scope& s, const Vars& u) { return Vars{ops::Add(s, u[0], 1), ops::Add(s, u[1], 1)}; },
+            [](const Scope& s, const Vars& u) {
+              return Vars{ops::Add(s, u[0], 1), ops::Add(s, u[1], 1)};
+            },
             {ops::Const(s, 0), v[1]}, {.name = "inner"});
         return Vars{ops::Add(s, i, 1), inner[1]};
       },
@@ -91,7 +96,9 @@ TEST(WhileLoopTest, UnknownBatchLoopVariableTakesTheFedShape) {
   auto x = ops::Placeholder(s, DType::kFloat32, {Shape::kUnknownDim, 2});
   Vars r = ops::WhileLoop(
       s, [](const Scope& s, const Vars& v) { return ops::Less(s, v[1], 3); },
-      [](const Scope& s, const Vars& v) { return Vars{ops::Add(s, v[0], v[0]), ops::Add(s, v[1], 1)}; },
+      [](const Scope& s, const Vars& v) {
+        return Vars{ops::Add(s, v[0], v[0]), ops::Add(s, v[1], 1)};
+      },
       {x, ops::Const(s, 0)});
   ASSERT_TRUE(s.ok()) << s.status();
   EXPECT_EQ(r[0].shape().ToString(), "[?,2]");
@@ -106,11 +113,13 @@ TEST(WhileLoopTest, BodyChangingShapeOrDTypeIsABuildError) {
   const int line = __LINE__ + 1;
   ops::WhileLoop(
       s, [](const Scope& s, const Vars& v) { return ops::Less(s, v[0], 3); },
-      [](const Scope& s, const Vars& v) { return Vars{ops::Cast(s, v[0], DType::kInt64)}; }, {ops::Const(s, 0)});
+      [](const Scope& s, const Vars& v) { return Vars{ops::Cast(s, v[0], DType::kInt64)}; },
+      {ops::Const(s, 0)});
   ASSERT_FALSE(s.ok());
   EXPECT_THAT(std::string(s.status().message()), HasSubstr("control_flow_test.cc:" + std::to_string(line)));
   EXPECT_THAT(std::string(s.status().message()), HasSubstr("While 'while'"));
-  EXPECT_THAT(std::string(s.status().message()), HasSubstr("loop variable 0 is i32[] before the loop but i64[] after the body"));
+  EXPECT_THAT(std::string(s.status().message()),
+              HasSubstr("loop variable 0 is i32[] before the loop but i64[] after the body"));
 }
 
 TEST(WhileLoopTest, NonBoolConditionIsABuildError) {
@@ -118,7 +127,8 @@ TEST(WhileLoopTest, NonBoolConditionIsABuildError) {
   ops::WhileLoop(
       s, [](const Scope& s, const Vars& v) { return ops::Add(s, v[0], 1); },
       [](const Scope&, const Vars& v) { return Vars{v[0]}; }, {ops::Const(s, 0)});
-  EXPECT_THAT(std::string(s.status().message()), HasSubstr("the condition must return a bool scalar, got i32[]"));
+  EXPECT_THAT(std::string(s.status().message()),
+              HasSubstr("the condition must return a bool scalar, got i32[]"));
 }
 
 TEST(WhileLoopTest, ErrorInsideBodyNamesTheBodyOpAndLine) {
@@ -193,17 +203,21 @@ TEST(CondTest, BranchMismatchesAreBuildErrors) {
   ops::Cond(
       s, p, [](const Scope& s) { return Vars{ops::Const(s, 1)}; },
       [](const Scope& s) { return Vars{ops::Const(s, 1.0f)}; });
-  EXPECT_THAT(std::string(s.status().message()), HasSubstr("value 0 is i32[] in the then branch but f32[] in the else branch"));
+  EXPECT_THAT(std::string(s.status().message()),
+              HasSubstr("value 0 is i32[] in the then branch but f32[] in the else branch"));
   Scope s2 = Scope::NewRootScope();
   ops::Cond(
       s2, ops::Const(s2, true), [](const Scope& s) { return Vars{ops::Const(s, 1)}; },
-      [](const Scope& s) { return Vars{ops::Const(s, 1), ops::Const(s, 2)}; });
+      [](const Scope& s) {
+        return Vars{ops::Const(s, 1), ops::Const(s, 2)};
+      });
   EXPECT_THAT(s2.status().message(), HasSubstr("the then branch returns 1 values but the else branch 2"));
   Scope s3 = Scope::NewRootScope();
   ops::Cond(
       s3, ops::Const(s3, 1), [](const Scope& s) { return Vars{ops::Const(s, 1)}; },
       [](const Scope& s) { return Vars{ops::Const(s, 2)}; });
-  EXPECT_THAT(s3.status().message(), HasSubstr("Cond 'cond': the predicate must be a bool scalar, got i32[]"));
+  EXPECT_THAT(s3.status().message(),
+              HasSubstr("Cond 'cond': the predicate must be a bool scalar, got i32[]"));
 }
 
 }  // namespace

@@ -2,9 +2,9 @@
 
 #include "gmock/gmock.h"
 #include "graph/autodiff.h"
+#include "graph/ops/control_flow_ops.h"
 #include "graph/ops/elementwise_ops.h"
 #include "graph/ops/grad_support_ops.h"
-#include "graph/ops/control_flow_ops.h"
 #include "graph/ops/matmul_ops.h"
 #include "graph/ops/state_ops.h"
 #include "graph/session.h"
@@ -14,8 +14,8 @@
 namespace graph {
 namespace {
 
-using testing_util::ExpectGradientsMatch;
 using ::testing::HasSubstr;
+using testing_util::ExpectGradientsMatch;
 
 Tensor Random(Shape shape, uint32_t seed, float lo = -2.0f, float hi = 2.0f) {
   std::mt19937 rng(seed);
@@ -36,8 +36,8 @@ void CheckBinary(Binary op, Shape sa, Shape sb, float lo = -2.0f, float hi = 2.0
 }
 
 TEST(ElementwiseGradTest, BinaryOpsWithBroadcasting) {
-  for (Binary op : {Binary(ops::Add), Binary(ops::Sub), Binary(ops::Mul), Binary(ops::Maximum),
-                    Binary(ops::Minimum)}) {
+  for (Binary op :
+       {Binary(ops::Add), Binary(ops::Sub), Binary(ops::Mul), Binary(ops::Maximum), Binary(ops::Minimum)}) {
     CheckBinary(op, {3, 4}, {3, 4});
     CheckBinary(op, {3, 4}, {4});
     CheckBinary(op, {3, 1}, {1, 4});
@@ -73,8 +73,9 @@ TEST(ElementwiseGradTest, SelectCastAndComposite) {
   ExpectGradientsMatch(s, ops::Add(s, mixed, ops::Square(s, a)), {a, b}, {Random({4, 3}, 4), Random({3}, 5)});
   Scope s2 = Scope::NewRootScope();
   auto x = ops::Placeholder(s2, DType::kFloat32, {3});
-  auto z = ops::Cast(s2, ops::Mul(s2, ops::Cast(s2, ops::Cast(s2, x, DType::kBFloat16), DType::kFloat32), 3.0f),
-                     DType::kFloat32);
+  auto z =
+      ops::Cast(s2, ops::Mul(s2, ops::Cast(s2, ops::Cast(s2, x, DType::kBFloat16), DType::kFloat32), 3.0f),
+                DType::kFloat32);
   std::vector<Output> g = Gradients(s2, {z}, {x});
   Session sess(*s2.graph());
   std::vector<Tensor> out;
@@ -136,14 +137,17 @@ TEST(GradientsTest, ErrorsNameTheOpAndCaller) {
   auto x = ops::Placeholder(s, DType::kInt32, {2});
   const int line = __LINE__ + 1;
   Gradients(s, {ops::Add(s, x, 1)}, {x});
-  EXPECT_THAT(std::string(s.status().message()), HasSubstr("elementwise_grad_test.cc:" + std::to_string(line)));
-  EXPECT_THAT(std::string(s.status().message()), HasSubstr("has dtype i32; only f32 and bf16 values have gradients"));
+  EXPECT_THAT(std::string(s.status().message()),
+              HasSubstr("elementwise_grad_test.cc:" + std::to_string(line)));
+  EXPECT_THAT(std::string(s.status().message()),
+              HasSubstr("has dtype i32; only f32 and bf16 values have gradients"));
 
   Scope s2 = Scope::NewRootScope();
   auto p = ops::Placeholder(s2, DType::kBool, {});
   auto v = ops::Placeholder(s2, DType::kFloat32, {});
-  auto r = ops::Cond(s2, p, [&](const Scope& s) { return std::vector<Output>{ops::Mul(s, v, 2.0f)}; },
-                     [&](const Scope&) { return std::vector<Output>{v}; });
+  auto r = ops::Cond(
+      s2, p, [&](const Scope& s) { return std::vector<Output>{ops::Mul(s, v, 2.0f)}; },
+      [&](const Scope&) { return std::vector<Output>{v}; });
   Gradients(s2, {r[0]}, {v});
   EXPECT_THAT(std::string(s2.status().message()), HasSubstr("Cond 'cond'"));
   EXPECT_THAT(std::string(s2.status().message()), HasSubstr("has no gradient"));

@@ -84,10 +84,11 @@ TEST(ElementwiseTest, ComparisonsLogicSelectCast) {
   auto a = ops::Const(s, Tensor::Of<float>({1, 2, 3}, {3}));
   auto lt = ops::Less(s, a, 2.0f);
   auto ge = ops::GreaterEqual(s, a, 2.0f);
-  auto out = RunFetches(s, {lt, ops::LessEqual(s, a, 2.0f), ops::Greater(s, a, 2.0f), ge, ops::Equal(s, a, 2.0f),
-                            ops::NotEqual(s, a, 2.0f), ops::LogicalAnd(s, lt, ge), ops::LogicalOr(s, lt, ge),
-                            ops::LogicalNot(s, lt), ops::Select(s, lt, a, ops::Neg(s, a)),
-                            ops::Cast(s, a, DType::kInt32), ops::Cast(s, lt, DType::kFloat32)});
+  auto out =
+      RunFetches(s, {lt, ops::LessEqual(s, a, 2.0f), ops::Greater(s, a, 2.0f), ge, ops::Equal(s, a, 2.0f),
+                     ops::NotEqual(s, a, 2.0f), ops::LogicalAnd(s, lt, ge), ops::LogicalOr(s, lt, ge),
+                     ops::LogicalNot(s, lt), ops::Select(s, lt, a, ops::Neg(s, a)),
+                     ops::Cast(s, a, DType::kInt32), ops::Cast(s, lt, DType::kFloat32)});
   EXPECT_THAT(out[0].ToVector<bool>(), ElementsAre(true, false, false));
   EXPECT_THAT(out[1].ToVector<bool>(), ElementsAre(true, true, false));
   EXPECT_THAT(out[2].ToVector<bool>(), ElementsAre(false, false, true));

@@ -129,10 +129,12 @@ TEST(MatMulTest, ShapeErrorsNameTheOpBothShapesAndTheLine) {
   EXPECT_THAT(msg, HasSubstr("inner dimensions differ (784 vs 785): a is f32[?,784], b is f32[785,256]"));
 
   Scope s2 = Scope::NewRootScope();
-  ops::MatMul(s2, ops::Const(s2, Tensor::Of<int32_t>({1}, {1, 1})), ops::Const(s2, Tensor::Of<int32_t>({1}, {1, 1})));
+  ops::MatMul(s2, ops::Const(s2, Tensor::Of<int32_t>({1}, {1, 1})),
+              ops::Const(s2, Tensor::Of<int32_t>({1}, {1, 1})));
   EXPECT_THAT(std::string(s2.status().message()), HasSubstr("dtype i32 is not supported"));
   Scope s3 = Scope::NewRootScope();
-  ops::MatMul(s3, ops::Const(s3, Tensor::Of<float>({1}, {1})), ops::Const(s3, Tensor::Of<float>({1}, {1, 1})));
+  ops::MatMul(s3, ops::Const(s3, Tensor::Of<float>({1}, {1})),
+              ops::Const(s3, Tensor::Of<float>({1}, {1, 1})));
   EXPECT_THAT(std::string(s3.status().message()), HasSubstr("operands must both be rank 2 or both rank 3"));
 }
 

@@ -54,7 +54,8 @@ TEST(SessionTest, PlansAreCachedPerSignatureAndFeedShape) {
 }
 
 TEST(SessionTest, RepeatedRunAllocatesNothing) {
-  // Plain-C++ kernels, a variable read and an in-place update, a broadcast and an unknown batch fed at run time.
+  // Plain-C++ kernels, a variable read and an in-place update, a broadcast and an unknown batch fed at run
+  // time.
   Scope s = Scope::NewRootScope();
   auto x = ops::Placeholder(s, DType::kFloat32, {Shape::kUnknownDim, 4});
   auto w = ops::Variable(s, "w", DType::kFloat32, {4});
@@ -81,8 +82,8 @@ TEST(SessionTest, RepeatedRunAllocatesNothing) {
 }
 
 TEST(SessionTest, MatMulRunAllocatesOnlyWhatOneDnnExecuteDoes) {
-  // oneDNN's primitive::execute converts its argument map internally and allocates a few small blocks per call;
-  // the executor must add nothing on top of one direct execute of the same primitive.
+  // oneDNN's primitive::execute converts its argument map internally and allocates a few small blocks per
+  // call; the executor must add nothing on top of one direct execute of the same primitive.
   Scope s = Scope::NewRootScope();
   auto x = ops::Placeholder(s, DType::kFloat32, {16, 8});
   auto y = ops::MatMul(s, x, ops::Const(s, Tensor(DType::kFloat32, {8, 4})));
@@ -125,7 +126,8 @@ TEST(SessionTest, MissingFeedNamesThePlaceholder) {
   std::vector<Tensor> out;
   absl::Status st = sess.Run({y}, &out);
   EXPECT_EQ(st.code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(Msg(st), HasSubstr("Placeholder 'images' (session_test.cc:" + std::to_string(line) + ") must be fed"));
+  EXPECT_THAT(Msg(st),
+              HasSubstr("Placeholder 'images' (session_test.cc:" + std::to_string(line) + ") must be fed"));
   EXPECT_THAT(Msg(st), HasSubstr("[?,3]"));
 }
 
@@ -142,7 +144,8 @@ TEST(SessionTest, WrongFeedDTypeOrShapeIsRejected) {
   EXPECT_THAT(Msg(st), HasSubstr("has shape [1,4] but the graph expects [?,3]"));
   st = sess.Run({{x, Tensor()}}, {y}, &out);
   EXPECT_THAT(Msg(st), HasSubstr("is an empty Tensor"));
-  st = sess.Run({{x, Tensor::Of<float>({1, 2, 3}, {1, 3})}, {x, Tensor::Of<float>({1, 2, 3}, {1, 3})}}, {y}, &out);
+  st = sess.Run({{x, Tensor::Of<float>({1, 2, 3}, {1, 3})}, {x, Tensor::Of<float>({1, 2, 3}, {1, 3})}}, {y},
+                &out);
   EXPECT_THAT(Msg(st), HasSubstr("is fed twice"));
 }
 
@@ -212,7 +215,8 @@ TEST(SessionTest, AssignShapeAndDTypeErrorsAtBuildTime) {
   Scope s = Scope::NewRootScope();
   auto v = ops::Variable(s, "v", DType::kFloat32, {2, 2});
   ops::Assign(s, v, ops::Const(s, Tensor::Of<float>({1, 2}, {2})));
-  EXPECT_THAT(Msg(s.status()), HasSubstr("Assign 'assign': value shape [2] differs from the variable's [2,2]"));
+  EXPECT_THAT(Msg(s.status()),
+              HasSubstr("Assign 'assign': value shape [2] differs from the variable's [2,2]"));
   Scope s2 = Scope::NewRootScope();
   ops::Variable(s2, "v", DType::kFloat32, {Shape::kUnknownDim});
   EXPECT_THAT(Msg(s2.status()), HasSubstr("a variable needs a fully defined shape, got [?]"));

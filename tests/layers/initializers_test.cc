@@ -76,7 +76,8 @@ TEST(InitializersTest, ConstantsAndParsing) {
   EXPECT_EQ(*ParseInitializer("he_uniform"), InitializerKind::kHeUniform);
   EXPECT_THAT(std::string(ParseInitializer("glorot").status().message()),
               ::testing::HasSubstr("unknown initializer 'glorot' (known: zeros, ones"));
-  EXPECT_FALSE(InitialValue({.kind = InitializerKind::kRandomUniform, .minval = 1, .maxval = 0}, {2}, 0, 0).ok());
+  EXPECT_FALSE(
+      InitialValue({.kind = InitializerKind::kRandomUniform, .minval = 1, .maxval = 0}, {2}, 0, 0).ok());
   EXPECT_FALSE(InitialValue(Initializer::Zeros(), {graph::Shape::kUnknownDim}, 0, 0).ok());
 }
 

@@ -99,7 +99,8 @@ TEST(RegularizersTest, L1L2PenaltiesAddUp) {
 TEST(Conv2DLayerTest, KernelShapeOutputShapeAndPooling) {
   Fixture f;
   auto x = ops::Placeholder(f.s, DType::kFloat32, {Shape::kUnknownDim, 28, 28, 1});
-  auto c1 = Conv2D(f.s, x, {.filters = 8, .kernel_size = {5, 5}, .padding = ops::Padding::kSame, .activation = "relu"});
+  auto c1 = Conv2D(
+      f.s, x, {.filters = 8, .kernel_size = {5, 5}, .padding = ops::Padding::kSame, .activation = "relu"});
   auto p1 = MaxPool2D(f.s, c1);
   auto c2 = Conv2D(f.s, p1, {.filters = 4, .kernel_size = {3, 3}, .strides = {2, 2}});
   auto p2 = AvgPool2D(f.s, c2, {.pool_size = {2, 2}, .strides = {1, 1}});
@@ -135,8 +136,9 @@ TEST(BatchNormalizationLayerTest, TrainingUpdatesMovingStatisticsInferenceUsesTh
   }
   EXPECT_THAT(f.Var("batch_normalization/moving_mean").ToVector<float>(),
               ElementsAre(::testing::FloatNear(0.25f, 1e-6f), ::testing::FloatNear(1.0f, 1e-6f)));
-  EXPECT_THAT(f.Var("batch_normalization/moving_variance").ToVector<float>(),
-              ElementsAre(::testing::FloatNear(0.9f + 0.1f * 5.0f / 3.0f, 1e-5f), ::testing::FloatNear(0.9f, 1e-6f)));
+  EXPECT_THAT(
+      f.Var("batch_normalization/moving_variance").ToVector<float>(),
+      ElementsAre(::testing::FloatNear(0.9f + 0.1f * 5.0f / 3.0f, 1e-5f), ::testing::FloatNear(0.9f, 1e-6f)));
   // Inference mode reads the moving statistics.
   Scope s = f.s.NewSubScope("eval");
   auto z = BatchNormalization(s, x, /*training=*/false, {.name = "bn_eval"});

@@ -40,14 +40,16 @@ TEST(LossesTest, SparseSoftmaxCrossEntropyMeanSumNoneAndWeights) {
   auto labels = ops::Const(s, Tensor::Of<int64_t>({2, 0}, {2}));
   const double l0 = Xent({1, 2, 3}, 2), l1 = Xent({1, 1, 1}, 0);
   EXPECT_NEAR(Eval(s, SparseSoftmaxCrossEntropy(s, labels, logits)), (l0 + l1) / 2, 1e-6);
-  EXPECT_NEAR(Eval(s, SparseSoftmaxCrossEntropy(s, labels, logits, {.reduction = Reduction::kSum})), l0 + l1, 1e-6);
+  EXPECT_NEAR(Eval(s, SparseSoftmaxCrossEntropy(s, labels, logits, {.reduction = Reduction::kSum})), l0 + l1,
+              1e-6);
   auto w = ops::Const(s, Tensor::Of<float>({2, 0.5f}, {2}));
   // Keras: weighted sum divided by the number of examples (not by the sum of weights).
-  EXPECT_NEAR(Eval(s, SparseSoftmaxCrossEntropy(s, labels, logits, {.sample_weights = w})), (2 * l0 + 0.5 * l1) / 2,
-              1e-6);
+  EXPECT_NEAR(Eval(s, SparseSoftmaxCrossEntropy(s, labels, logits, {.sample_weights = w})),
+              (2 * l0 + 0.5 * l1) / 2, 1e-6);
   graph::Session sess(*s.graph());
   std::vector<Tensor> out;
-  ASSERT_TRUE(sess.Run({SparseSoftmaxCrossEntropy(s, labels, logits, {.reduction = Reduction::kNone})}, &out).ok());
+  ASSERT_TRUE(
+      sess.Run({SparseSoftmaxCrossEntropy(s, labels, logits, {.reduction = Reduction::kNone})}, &out).ok());
   EXPECT_NEAR(out[0].data<float>()[0], l0, 1e-6);
   EXPECT_NEAR(out[0].data<float>()[1], l1, 1e-6);
 }
@@ -79,7 +81,8 @@ TEST(LossesTest, SparseSoftmaxCrossEntropyGradientMatchesFiniteDifferences) {
   auto labels = ops::Const(s, Tensor::Of<int32_t>({0, 3, 1}, {3}));
   auto loss = SparseSoftmaxCrossEntropy(s, labels, logits, {.reduction = Reduction::kNone});
   testing_util::ExpectGradientsMatch(
-      s, loss, {logits}, {Tensor::Of<float>({0.1f, -1, 2, 0.5f, 1, 1, -2, 0.3f, 0, 0.7f, 1.5f, -0.4f}, {3, 4})});
+      s, loss, {logits},
+      {Tensor::Of<float>({0.1f, -1, 2, 0.5f, 1, 1, -2, 0.3f, 0, 0.7f, 1.5f, -0.4f}, {3, 4})});
 }
 
 TEST(LossesTest, SoftmaxAndSigmoidCrossEntropy) {

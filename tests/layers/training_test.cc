@@ -1,4 +1,5 @@
-// End-to-end training in one static graph: forward, backward and optimizer update compiled once, run many times.
+// End-to-end training in one static graph: forward, backward and optimizer update compiled once, run many
+// times.
 #include <random>
 
 #include "gmock/gmock.h"
@@ -60,9 +61,11 @@ TEST(TrainingTest, SmallCnnOverfitsOneBatch) {
   Scope s = Scope::NewRootScope(/*seed=*/7);
   auto x = ops::Placeholder(s, DType::kFloat32, {Shape::kUnknownDim, 8, 8, 1});
   auto labels = ops::Placeholder(s, DType::kInt64, {Shape::kUnknownDim});
-  auto c = Conv2D(s, x, {.filters = 8, .kernel_size = {3, 3}, .padding = ops::Padding::kSame, .activation = "relu"});
+  auto c = Conv2D(
+      s, x, {.filters = 8, .kernel_size = {3, 3}, .padding = ops::Padding::kSame, .activation = "relu"});
   auto p = MaxPool2D(s, c);
-  auto c2 = Conv2D(s, p, {.filters = 8, .kernel_size = {3, 3}, .padding = ops::Padding::kSame, .activation = "relu"});
+  auto c2 = Conv2D(
+      s, p, {.filters = 8, .kernel_size = {3, 3}, .padding = ops::Padding::kSame, .activation = "relu"});
   auto flat = Flatten(s, AvgPool2D(s, c2));
   auto logits = Dense(s, flat, {.units = kClasses});
   auto loss = SparseSoftmaxCrossEntropy(s, labels, logits);
