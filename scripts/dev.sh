@@ -36,9 +36,12 @@ build() {
   cmake --build "$BUILD_DIR" -j "$JOBS"
 }
 
+# Trains the default Fashion-MNIST model (MLP, 5 epochs) from scratch and evaluates it on the test set.
 main_job() {
   build
-  "$BUILD_DIR/examples/seed_counters"
+  local model_dir="$BUILD_DIR/model_dir/fashion_mnist_mlp"
+  rm -rf "$model_dir"
+  "$BUILD_DIR/examples/train_fashion_mnist" --model mlp --epochs 5 --model_dir "$model_dir"
 }
 
 run_tests() {
