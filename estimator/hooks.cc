@@ -5,6 +5,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "estimator/atomic_file.h"
+#include "nlohmann/json.hpp"
 
 namespace estimator {
 namespace {
@@ -123,6 +125,35 @@ absl::Status SummarySaverHook::AfterRun(HookContext& ctx, absl::Span<const graph
   if (every_ <= 0 || !ctx.add_scalar || ctx.global_step % every_ != 0) return absl::OkStatus();
   ctx.add_scalar("loss", ctx.loss);
   for (size_t i = 0; i < values.size(); ++i) ctx.add_scalar(scalars_[i].first, values[i].ElementAsDouble(0));
+  return absl::OkStatus();
+}
+
+std::string TraceToChromeJson(const graph::RunTrace& trace) {
+  nlohmann::json events = nlohmann::json::array();
+  const int64_t origin = trace.steps.empty() ? 0 : trace.steps.front().start_ns;
+  for (const graph::StepTiming& t : trace.steps) {
+    events.push_back(
+        {{"name", t.node->name()},
+         {"cat", graph::OpKindName(t.node->kind())},
+         {"ph", "X"},
+         {"pid", 0},
+         {"tid", 0},
+         {"ts", static_cast<double>(t.start_ns - origin) / 1000.0},
+         {"dur", static_cast<double>(t.duration_ns) / 1000.0},
+         {"args", {{"op", graph::OpKindName(t.node->kind())}, {"location", t.node->Location()}}}});
+  }
+  return nlohmann::json{{"traceEvents", events}, {"displayTimeUnit", "ms"}}.dump();
+}
+
+ProfilerHook::ProfilerHook(int64_t every_n_steps, std::string dir)
+    : every_(every_n_steps), dir_(std::move(dir)) {}
+
+absl::Status ProfilerHook::AfterRun(HookContext& ctx, absl::Span<const graph::Tensor>, bool*) {
+  if (ctx.trace == nullptr || !WantsTrace(ctx.global_step)) return absl::OkStatus();
+  const std::string path =
+      absl::StrCat(dir_.empty() ? ctx.model_dir : dir_, "/timeline-", ctx.global_step, ".json");
+  if (absl::Status st = WriteFileAtomically(path, TraceToChromeJson(*ctx.trace)); !st.ok()) return st;
+  written_.push_back(path);
   return absl::OkStatus();
 }
 

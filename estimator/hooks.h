@@ -27,6 +27,9 @@ struct HookContext {
   std::function<absl::Status()> save_checkpoint;
   // Writes a scalar summary for the current step (set when summaries are on).
   std::function<void(const std::string& tag, double value)> add_scalar;
+  // The kernel timings of the step that just ran, when a hook asked for them with WantsTrace (else null).
+  const graph::RunTrace* trace = nullptr;
+  std::string model_dir;
 };
 
 // Called in this order: Begin (graph built), AfterCreateSession (variables initialized or restored), then per
@@ -46,6 +49,11 @@ class Hook {
     return absl::OkStatus();
   }
   virtual absl::Status End(HookContext&) { return absl::OkStatus(); }
+  // True to have the step that will make global_step == `step` traced (ctx.trace set in AfterRun).
+  virtual bool WantsTrace(int64_t step) const {
+    (void)step;
+    return false;
+  }
 };
 
 // Stops training once global_step reaches `last_step`.
@@ -137,6 +145,25 @@ class SummarySaverHook : public Hook {
   int64_t every_;
   std::vector<std::pair<std::string, Output>> scalars_;
 };
+
+// Every `every_n_steps` steps, traces one step and writes its kernel timings as Chrome trace-event JSON to
+// <dir>/timeline-<step>.json (open in Perfetto or chrome://tracing): one complete event per kernel with the
+// node name, op kind and the user's file:line.
+class ProfilerHook : public Hook {
+ public:
+  ProfilerHook(int64_t every_n_steps, std::string dir = "");  // dir "": the model_dir
+  bool WantsTrace(int64_t step) const override { return every_ > 0 && step % every_ == 0; }
+  absl::Status AfterRun(HookContext& ctx, absl::Span<const graph::Tensor> values, bool* stop) override;
+  const std::vector<std::string>& written() const { return written_; }
+
+ private:
+  int64_t every_;
+  std::string dir_;
+  std::vector<std::string> written_;
+};
+
+// Chrome trace-event JSON ({"traceEvents": [...]}) of one traced run.
+std::string TraceToChromeJson(const graph::RunTrace& trace);
 
 }  // namespace estimator
 

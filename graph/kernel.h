@@ -24,9 +24,20 @@ struct VariableSlot {
   bool initialized = false;
 };
 
+// When a run is traced: when each step started and how long it took (nanoseconds of a steady clock).
+struct StepTiming {
+  const Node* node = nullptr;
+  int64_t start_ns = 0;
+  int64_t duration_ns = 0;
+};
+struct RunTrace {
+  std::vector<StepTiming> steps;  // in execution order; steps of control-flow bodies appear as they run
+};
+
 // Per-run services handed to kernels.
 struct RunContext {
   dnnl::stream* stream = nullptr;
+  RunTrace* trace = nullptr;  // non-null: record every step's timing (costs a clock read per step)
 };
 
 // Compile-time services a Session offers kernels. Pointers returned stay valid for the Session's lifetime.

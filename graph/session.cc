@@ -165,7 +165,7 @@ absl::StatusOr<Plan*> Session::CompileAndCache(uint64_t hash, absl::Span<const F
 }
 
 absl::Status Session::Run(absl::Span<const Feed> feeds, absl::Span<const Output> fetches,
-                          absl::Span<Node* const> targets, std::vector<Tensor>* outputs) {
+                          absl::Span<Node* const> targets, std::vector<Tensor>* outputs, RunTrace* trace) {
   absl::MutexLock lock(&mu_);
   for (const Feed& f : feeds) {
     if (!f.second.IsValid()) {
@@ -181,7 +181,7 @@ absl::Status Session::Run(absl::Span<const Feed> feeds, absl::Span<const Output>
   }
   absl::Span<Tensor> slots = plan->feeds();
   for (size_t i = 0; i < feeds.size(); ++i) slots[i].CopyFrom(feeds[i].second);
-  RunContext ctx{&stream_};
+  RunContext ctx{&stream_, trace};
   if (absl::Status st = plan->Run(ctx); !st.ok()) return st;
   if (outputs == nullptr) return absl::OkStatus();
   outputs->resize(fetches.size());

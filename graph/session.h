@@ -41,9 +41,10 @@ class Session {
   // Feeds the given tensors (any output of the graph may be fed; placeholders must be), computes `fetches`
   // and runs `targets` (nodes run for their effects). `outputs` receives one tensor per fetch; a tensor
   // already there with the right dtype and shape and no other owner is written in place, so a loop that
-  // passes the same vector allocates nothing. Errors name the node and its file:line.
+  // passes the same vector allocates nothing. Errors name the node and its file:line. With `trace`, every
+  // kernel's start and duration are recorded into it (for profiling; tracing allocates).
   absl::Status Run(absl::Span<const Feed> feeds, absl::Span<const Output> fetches,
-                   absl::Span<Node* const> targets, std::vector<Tensor>* outputs);
+                   absl::Span<Node* const> targets, std::vector<Tensor>* outputs, RunTrace* trace = nullptr);
   absl::Status Run(absl::Span<const Feed> feeds, absl::Span<const Output> fetches,
                    std::vector<Tensor>* outputs) {
     return Run(feeds, fetches, {}, outputs);

@@ -251,3 +251,29 @@ TEST(SessionTest, NamesAreScopedAndUnique) {
 
 }  // namespace
 }  // namespace graph
+
+namespace graph {
+namespace {
+
+TEST(SessionTraceTest, RecordsEveryKernelInOrderWithDurations) {
+  Scope s = Scope::NewRootScope();
+  auto x = ops::Placeholder(s, DType::kFloat32, {64, 64});
+  auto y = ops::MatMul(s.WithOpName("mm"), x, x);
+  auto z = ops::Exp(s.WithOpName("e"), y);
+  Session sess(*s.graph());
+  std::vector<Tensor> out;
+  std::vector<Feed> feeds = {{x, Tensor(DType::kFloat32, {64, 64})}};
+  RunTrace trace;
+  ASSERT_TRUE(sess.Run(feeds, {z}, {}, &out, &trace).ok());
+  ASSERT_EQ(trace.steps.size(), 2u);
+  EXPECT_EQ(trace.steps[0].node->name(), "mm");
+  EXPECT_EQ(trace.steps[1].node->name(), "e");
+  EXPECT_GE(trace.steps[1].start_ns, trace.steps[0].start_ns + trace.steps[0].duration_ns);
+  for (const StepTiming& t : trace.steps) EXPECT_GE(t.duration_ns, 0);
+  // Untraced runs of the same plan record nothing.
+  ASSERT_TRUE(sess.Run(feeds, {z}, {}, &out).ok());
+  EXPECT_EQ(trace.steps.size(), 2u);
+}
+
+}  // namespace
+}  // namespace graph
