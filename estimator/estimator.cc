@@ -55,6 +55,16 @@ absl::Status TrainOptions::Validate() const {
   if (max_steps < 0) {
     return absl::InvalidArgumentError(absl::StrCat("TrainOptions.max_steps must be >= 0, got ", max_steps));
   }
+  if (epochs < 0)
+    return absl::InvalidArgumentError(absl::StrCat("TrainOptions.epochs must be >= 0, got ", epochs));
+  return absl::OkStatus();
+}
+
+absl::Status WarmStartSettings::Validate() const {
+  if (checkpoint.empty()) {
+    return absl::InvalidArgumentError(
+        "WarmStartSettings.checkpoint is required (a checkpoint file or model_dir)");
+  }
   return absl::OkStatus();
 }
 
@@ -69,6 +79,12 @@ struct Estimator::ModeGraph {
   Output global_step;
   Node* init = nullptr;
   std::vector<Output> variables;
+};
+
+// The live training run: the input iterator and the summary writer that later Train calls continue with.
+struct Estimator::LiveRun {
+  datasets::Iterator it;
+  std::unique_ptr<SummaryWriter> summaries;
 };
 
 Estimator::Estimator(ModelFn model_fn, RunConfig config, Params params, std::vector<std::string> label_keys)
@@ -224,7 +240,18 @@ absl::Status Estimator::Train(const InputFn& input_fn, const TrainOptions& optio
                               std::vector<std::shared_ptr<Hook>> hooks) {
   if (absl::Status st = config_.Validate(); !st.ok()) return st;
   if (absl::Status st = options.Validate(); !st.ok()) return st;
+  if (!options.continue_in_memory || live_ == nullptr) {
+    live_.reset();  // StartTraining sets it only once the session and iterator are ready
+    if (absl::Status st = StartTraining(input_fn, options); !st.ok()) return st;
+  }
+  absl::Status result = RunTrainingLoop(options, std::move(hooks));
+  if (!result.ok()) live_.reset();
+  return result;
+}
+
+absl::Status Estimator::StartTraining(const InputFn& input_fn, const TrainOptions& options) {
   datasets::Dataset ds = input_fn();
+  if (options.epochs > 0) ds = ds.Repeat(options.epochs);
   if (!ds.ok()) return ds.status();
   // The first element defines the placeholders; a separate iterator keeps the training one untouched.
   datasets::Element sample;
@@ -238,8 +265,6 @@ absl::Status Estimator::Train(const InputFn& input_fn, const TrainOptions& optio
   auto graph_or = GetGraph(Mode::kTrain, sample);
   if (!graph_or.ok()) return graph_or.status();
   ModeGraph& g = **graph_or;
-  graph::Session& sess = *g.session;
-
   auto it = ds.MakeIterator();
   if (!it.ok()) return it.status();
   std::string used;
@@ -254,17 +279,83 @@ absl::Status Estimator::Train(const InputFn& input_fn, const TrainOptions& optio
     }
     Log(absl::StrCat("restored ", used));
   } else if (absl::IsNotFound(ckpt.status())) {
-    if (absl::Status st = sess.RunTargets({g.init}); !st.ok()) return st;
+    if (absl::Status st = g.session->RunTargets({g.init}); !st.ok()) return st;
+    if (warm_start_.has_value()) {
+      if (absl::Status st = ApplyWarmStart(g); !st.ok()) return st;
+    }
   } else {
     return ckpt.status();
   }
+  live_ = std::make_unique<LiveRun>(LiveRun{*std::move(it), nullptr});
+  return absl::OkStatus();
+}
 
-  std::unique_ptr<SummaryWriter> summaries;
-  if (config_.save_summary_steps > 0) {
+absl::Status Estimator::ApplyWarmStart(ModeGraph& g) {
+  const WarmStartSettings& ws = *warm_start_;
+  if (absl::Status st = ws.Validate(); !st.ok()) return st;
+  SafetensorsFile src;
+  std::error_code ec;
+  if (std::filesystem::is_directory(ws.checkpoint, ec)) {
+    auto latest = CheckpointManager(ws.checkpoint).LatestValid();
+    if (!latest.ok()) {
+      return absl::Status(latest.status().code(), absl::StrCat("warm start: ", latest.status().message()));
+    }
+    src = std::move(latest->file);
+  } else {
+    auto file = ReadSafetensors(ws.checkpoint);
+    if (!file.ok()) {
+      return absl::Status(file.status().code(), absl::StrCat("warm start: ", file.status().message()));
+    }
+    src = *std::move(file);
+  }
+  auto selected = SelectWarmStartTensors(src, ws.options);
+  if (!selected.ok()) {
+    return absl::Status(selected.status().code(),
+                        absl::StrCat("warm start from ", src.path, ": ", selected.status().message()));
+  }
+  int loaded = 0;
+  for (const Output& v : g.variables) {
+    const std::string& name = v.node->name();
+    auto found = selected->find(name);
+    if (name == kGlobalStepKey || found == selected->end()) continue;
+    const graph::Tensor& t = found->second;
+    if (t.dtype() != v.dtype() || t.shape() != v.shape()) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("warm start from ", src.path, ": variable ", name, " is ", graph::DTypeName(v.dtype()),
+                       v.shape().ToString(), " in the model but ", graph::DTypeName(t.dtype()),
+                       t.shape().ToString(), " in the checkpoint"));
+    }
+    if (absl::Status st = g.session->WriteVariable(name, t); !st.ok()) return st;
+    ++loaded;
+  }
+  if (loaded == 0) {
+    return absl::NotFoundError(
+        absl::StrCat("warm start from ", src.path, ": the selected tensors match no variable of the model"));
+  }
+  Log(absl::StrCat("warm-started ", loaded, " variables from ", src.path));
+  return absl::OkStatus();
+}
+
+absl::Status Estimator::RunTrainingLoop(const TrainOptions& options,
+                                        std::vector<std::shared_ptr<Hook>> hooks) {
+  ModeGraph& g = *graphs_.at(Mode::kTrain);
+  graph::Session& sess = *g.session;
+  datasets::Iterator& it = live_->it;
+  std::vector<graph::Tensor> out;
+  if (absl::Status st = sess.Run({g.global_step}, &out); !st.ok()) return st;
+  HookContext ctx;
+  ctx.global_step = out[0].data<int64_t>()[0];
+  const int64_t first_step = ctx.global_step;
+  if (options.max_steps > 0 && ctx.global_step >= options.max_steps) {
+    Log(absl::StrCat("global_step ", ctx.global_step, " already reached max_steps ", options.max_steps));
+    return absl::OkStatus();
+  }
+  if (config_.save_summary_steps > 0 && live_->summaries == nullptr) {
     auto w = SummaryWriter::Create(config_.model_dir);
     if (!w.ok()) return w.status();
-    summaries = *std::move(w);
+    live_->summaries = *std::move(w);
   }
+  SummaryWriter* summaries = config_.save_summary_steps > 0 ? live_->summaries.get() : nullptr;
   auto log = [this](const std::string& line) { Log(line); };
   std::vector<std::shared_ptr<Hook>> all = g.spec.training_hooks;
   all.insert(all.end(), hooks.begin(), hooks.end());
@@ -276,23 +367,14 @@ absl::Status Estimator::Train(const InputFn& input_fn, const TrainOptions& optio
   all.push_back(
       std::make_shared<CheckpointSaverHook>(config_.save_checkpoints_steps, config_.save_checkpoints_secs));
 
-  HookContext ctx;
   ctx.mode = Mode::kTrain;
   ctx.graph = g.scope.graph();
   ctx.session = &sess;
-  ctx.save_checkpoint = [this, &g, &it]() { return SaveCheckpoint(g, &*it); };
-  if (summaries) {
-    ctx.add_scalar = [&summaries, &ctx](const std::string& tag, double v) {
+  ctx.save_checkpoint = [this, &g, &it]() { return SaveCheckpoint(g, &it); };
+  if (summaries != nullptr) {
+    ctx.add_scalar = [summaries, &ctx](const std::string& tag, double v) {
       (void)summaries->AddScalar(tag, ctx.global_step, v);
     };
-  }
-  std::vector<graph::Tensor> out;
-  if (absl::Status st = sess.Run({g.global_step}, &out); !st.ok()) return st;
-  ctx.global_step = out[0].data<int64_t>()[0];
-  const int64_t first_step = ctx.global_step;
-  if (options.max_steps > 0 && ctx.global_step >= options.max_steps) {
-    Log(absl::StrCat("global_step ", ctx.global_step, " already reached max_steps ", options.max_steps));
-    return absl::OkStatus();
   }
   for (auto& h : all) {
     if (absl::Status st = h->Begin(ctx); !st.ok()) return st;
@@ -324,7 +406,7 @@ absl::Status Estimator::Train(const InputFn& input_fn, const TrainOptions& optio
       break;
     }
     bool end = false;
-    if (absl::Status st = it->GetNext(&batch, &end); !st.ok()) {
+    if (absl::Status st = it.GetNext(&batch, &end); !st.ok()) {
       result = st;
       break;
     }
@@ -356,7 +438,7 @@ absl::Status Estimator::Train(const InputFn& input_fn, const TrainOptions& optio
   for (auto& h : all) {
     if (absl::Status st = h->End(ctx); !st.ok() && result.ok()) result = st;
   }
-  if (summaries) {
+  if (summaries != nullptr) {
     if (absl::Status st = summaries->Flush(); !st.ok() && result.ok()) result = st;
   }
   return result;
@@ -364,13 +446,56 @@ absl::Status Estimator::Train(const InputFn& input_fn, const TrainOptions& optio
 
 absl::StatusOr<EvalResult> Estimator::Evaluate(const InputFn& input_fn, const EvalOptions& options) {
   if (absl::Status st = config_.Validate(); !st.ok()) return st;
-  EvalResult result;
-  auto ckpt = LoadCheckpoint(options.checkpoint, &result.checkpoint);
+  std::string used;
+  auto ckpt = LoadCheckpoint(options.checkpoint, &used);
   if (absl::IsNotFound(ckpt.status()) && options.checkpoint.empty()) {
     return absl::FailedPreconditionError(
         absl::StrCat("no checkpoint in ", config_.model_dir, " to evaluate; train first"));
   }
   if (!ckpt.ok()) return ckpt.status();
+  auto load = [this, &ckpt](ModeGraph& g) { return RestoreVariables(g, *ckpt, /*with_state=*/false); };
+  return RunEvaluation(input_fn, options, load, used);
+}
+
+absl::StatusOr<int64_t> Estimator::LiveGlobalStep() {
+  if (live_ == nullptr)
+    return absl::FailedPreconditionError("there is no live training run; call Train first");
+  auto step = graphs_.at(Mode::kTrain)->session->ReadVariable(kGlobalStepKey);
+  if (!step.ok()) return step.status();
+  return step->data<int64_t>()[0];
+}
+
+absl::StatusOr<EvalResult> Estimator::EvaluateInMemory(const InputFn& input_fn, const EvalOptions& options) {
+  if (absl::Status st = config_.Validate(); !st.ok()) return st;
+  if (!options.checkpoint.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat("EvaluateInMemory evaluates the live training run; got ",
+                                                   "EvalOptions.checkpoint = '", options.checkpoint, "'"));
+  }
+  auto step = LiveGlobalStep();
+  if (!step.ok()) return step.status();
+  std::string ckpt = absl::StrCat(config_.model_dir, "/", CheckpointManager::CheckpointFileName(*step));
+  std::error_code ec;
+  if (!std::filesystem::exists(ckpt, ec)) ckpt.clear();
+  graph::Session& source = *graphs_.at(Mode::kTrain)->session;
+  auto load = [&source](ModeGraph& g) {
+    for (const Output& v : g.variables) {
+      auto value = source.ReadVariable(v.node->name());
+      if (!value.ok()) {
+        return absl::FailedPreconditionError(
+            absl::StrCat("the evaluation graph's variable ", v.node->name(),
+                         " is not in the training session: ", value.status().message()));
+      }
+      if (absl::Status st = g.session->WriteVariable(v.node->name(), *value); !st.ok()) return st;
+    }
+    return absl::OkStatus();
+  };
+  return RunEvaluation(input_fn, options, load, ckpt);
+}
+
+absl::StatusOr<EvalResult> Estimator::RunEvaluation(const InputFn& input_fn, const EvalOptions& options,
+                                                    const VariableLoader& load, std::string checkpoint) {
+  EvalResult result;
+  result.checkpoint = std::move(checkpoint);
   datasets::Dataset ds = input_fn();
   auto it = ds.MakeIterator();
   if (!it.ok()) return it.status();
@@ -381,7 +506,7 @@ absl::StatusOr<EvalResult> Estimator::Evaluate(const InputFn& input_fn, const Ev
   auto graph_or = GetGraph(Mode::kEval, batch);
   if (!graph_or.ok()) return graph_or.status();
   ModeGraph& g = **graph_or;
-  if (absl::Status st = RestoreVariables(g, *ckpt, /*with_state=*/false); !st.ok()) return st;
+  if (absl::Status st = load(g); !st.ok()) return st;
 
   std::vector<Output> fetches = {g.spec.loss, g.global_step};
   for (const EvalMetric& m : g.spec.eval_metrics) {
@@ -420,8 +545,12 @@ absl::StatusOr<EvalResult> Estimator::Evaluate(const InputFn& input_fn, const Ev
   for (const EvalMetric& m : g.spec.eval_metrics) {
     for (const auto& [tag, value] : m.metric->Result().Flatten(m.name)) result.metrics[tag] = value;
   }
+  if (absl::Status st = WriteEvalResult(result, options.name); !st.ok()) return st;
+  return result;
+}
 
-  const std::string dir = config_.model_dir + "/" + (options.name.empty() ? "eval" : "eval_" + options.name);
+absl::Status Estimator::WriteEvalResult(const EvalResult& result, const std::string& name) {
+  const std::string dir = config_.model_dir + "/" + (name.empty() ? "eval" : "eval_" + name);
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) return absl::InternalError(absl::StrCat("cannot create ", dir, ": ", ec.message()));
@@ -434,13 +563,17 @@ absl::StatusOr<EvalResult> Estimator::Evaluate(const InputFn& input_fn, const Ev
     j["metrics"][tag] = std::isfinite(value) ? nlohmann::json(value) : nlohmann::json(nullptr);
   }
   if (absl::Status st = WriteFileAtomically(dir + "/metrics.json", j.dump(2) + "\n"); !st.ok()) return st;
-  auto writer = SummaryWriter::Create(dir);
-  if (!writer.ok()) return writer.status();
+  // One event file per evaluation directory for the Estimator's lifetime.
+  std::unique_ptr<SummaryWriter>& writer = eval_writers_[dir];
+  if (writer == nullptr) {
+    auto w = SummaryWriter::Create(dir);
+    if (!w.ok()) return w.status();
+    writer = *std::move(w);
+  }
   std::vector<std::pair<std::string, double>> scalars = {{"loss", result.loss}};
   for (const auto& [tag, value] : result.metrics) scalars.emplace_back(tag, value);
-  if (absl::Status st = (*writer)->AddScalars(result.global_step, scalars); !st.ok()) return st;
-  if (absl::Status st = (*writer)->Flush(); !st.ok()) return st;
-  return result;
+  if (absl::Status st = writer->AddScalars(result.global_step, scalars); !st.ok()) return st;
+  return writer->Flush();
 }
 
 absl::Status Estimator::Predict(const InputFn& input_fn, const PredictionCallback& on_example,
