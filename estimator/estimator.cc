@@ -344,6 +344,7 @@ absl::Status Estimator::RunTrainingLoop(const TrainOptions& options,
   std::vector<graph::Tensor> out;
   if (absl::Status st = sess.Run({g.global_step}, &out); !st.ok()) return st;
   HookContext ctx;
+  ctx.model_dir = config_.model_dir;
   ctx.global_step = out[0].data<int64_t>()[0];
   const int64_t first_step = ctx.global_step;
   if (options.max_steps > 0 && ctx.global_step >= options.max_steps) {
@@ -393,6 +394,7 @@ absl::Status Estimator::RunTrainingLoop(const TrainOptions& options,
   for (const Output& p : g.placeholders) feeds.push_back({p, graph::Tensor()});
   std::vector<Node*> targets = {g.spec.train_op};
   datasets::Element batch;
+  graph::RunTrace trace;
   SignalGuard signals;
   const auto start = std::chrono::steady_clock::now();
   absl::Status result = absl::OkStatus();
@@ -420,10 +422,14 @@ absl::Status Estimator::RunTrainingLoop(const TrainOptions& options,
       feeds[i].second = *t;
     }
     if (!result.ok()) break;
-    if (absl::Status st = sess.Run(feeds, fetches, targets, &out); !st.ok()) {
+    bool traced = false;
+    for (const auto& h : all) traced |= h->WantsTrace(ctx.global_step + 1);
+    if (traced) trace.steps.clear();
+    if (absl::Status st = sess.Run(feeds, fetches, targets, &out, traced ? &trace : nullptr); !st.ok()) {
       result = st;
       break;
     }
+    ctx.trace = traced ? &trace : nullptr;
     ctx.loss = out[0].data<float>()[0];
     ctx.global_step = out[1].data<int64_t>()[0];
     ctx.batch_size = feeds.empty() ? 0 : feeds[0].second.dim(0);

@@ -271,3 +271,33 @@ TEST(EstimatorTest, InvalidSpecAndConfigAreReported) {
 
 }  // namespace
 }  // namespace estimator
+
+namespace estimator {
+namespace {
+
+TEST(ProfilerHookTest, WritesAChromeTraceOfOneStep) {
+  const std::string dir = FreshDir("profiler");
+  auto profiler = std::make_shared<ProfilerHook>(5);
+  Estimator est(Model, Config(dir));
+  est.set_log_sink([](const std::string&) {});
+  ASSERT_TRUE(est.Train(TrainInput(), {.max_steps = 12}, {profiler}).ok());
+  ASSERT_EQ(profiler->written().size(), 2u);
+  EXPECT_EQ(profiler->written()[0], dir + "/timeline-5.json");
+  std::ifstream f(dir + "/timeline-10.json");
+  nlohmann::json j = nlohmann::json::parse(f);
+  const auto& events = j["traceEvents"];
+  ASSERT_GT(events.size(), 20u);  // forward, backward and update kernels of the MLP
+  bool saw_matmul = false;
+  double last_ts = -1;
+  for (const auto& e : events) {
+    EXPECT_EQ(e["ph"], "X");
+    EXPECT_GE(e["dur"].get<double>(), 0.0);
+    EXPECT_GE(e["ts"].get<double>(), last_ts);
+    last_ts = e["ts"].get<double>();
+    saw_matmul |= e["cat"] == "MatMul" && e["name"] == "dense/matmul";
+  }
+  EXPECT_TRUE(saw_matmul);
+}
+
+}  // namespace
+}  // namespace estimator
