@@ -1,5 +1,7 @@
 #include "estimator/early_stopping.h"
 
+#include <limits>
+
 #include <cmath>
 #include <filesystem>
 #include <vector>
@@ -139,6 +141,48 @@ absl::StatusOr<bool> BestCheckpointKeeper::Update(const EvalResult& result, cons
   best_step_ = result.global_step;
   best_path_ = copy;
   return true;
+}
+
+EarlyStoppingHook::EarlyStoppingHook(EarlyStoppingOptions options, std::string eval_name,
+                                     int64_t check_every_n_steps)
+    : tracker_(std::move(options)), eval_name_(std::move(eval_name)), every_(check_every_n_steps) {}
+
+absl::Status EarlyStoppingHook::Begin(HookContext&) {
+  if (absl::Status st = tracker_.options().Validate(); !st.ok()) return st;
+  if (!tracker_.options().enabled()) return absl::InvalidArgumentError("EarlyStoppingHook needs a metric");
+  if (every_ <= 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("EarlyStoppingHook checks every N > 0 steps, got ", every_));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status EarlyStoppingHook::AfterRun(HookContext& ctx, absl::Span<const graph::Tensor>, bool* stop) {
+  if (ctx.global_step % every_ != 0) return absl::OkStatus();
+  const std::string path =
+      absl::StrCat(ctx.model_dir, "/", eval_name_.empty() ? "eval" : "eval_" + eval_name_, "/metrics.json");
+  auto text = ReadFileToString(path);
+  if (absl::IsNotFound(text.status())) return absl::OkStatus();
+  if (!text.ok()) return text.status();
+  EvalResult result;
+  try {
+    const nlohmann::json j = nlohmann::json::parse(*text);
+    result.global_step = j.at("global_step").get<int64_t>();
+    result.loss = j.at("loss").get<double>();
+    if (j.contains("metrics")) {
+      for (const auto& [k, v] : j.at("metrics").items()) {
+        result.metrics[k] = v.is_null() ? std::numeric_limits<double>::quiet_NaN() : v.get<double>();
+      }
+    }
+  } catch (const nlohmann::json::exception& e) {
+    return absl::DataLossError(absl::StrCat(path, ": not an evaluation result: ", e.what()));
+  }
+  if (result.global_step <= last_seen_step_) return absl::OkStatus();
+  last_seen_step_ = result.global_step;
+  auto should_stop = tracker_.Update(result);
+  if (!should_stop.ok()) return should_stop.status();
+  if (*should_stop && ctx.global_step >= tracker_.options().min_steps) *stop = true;
+  return absl::OkStatus();
 }
 
 }  // namespace estimator

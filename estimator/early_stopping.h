@@ -9,6 +9,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "estimator/estimator.h"
+#include "estimator/hooks.h"
 
 namespace estimator {
 
@@ -105,6 +106,26 @@ class BestCheckpointKeeper {
   double best_value_ = 0;
   int64_t best_step_ = -1;
   std::string best_path_;
+};
+
+// A training hook that stops training when the evaluations written to <model_dir>/eval[_<eval_name>]/
+// metrics.json stop improving — for an evaluator that runs beside training (another process, or Evaluate
+// calls between Train calls). Every `check_every_n_steps` steps it reads that file; each new global_step
+// found there counts as one evaluation for an EarlyStopping with `options`. A missing file is not an error
+// (no evaluation yet); a malformed one is.
+class EarlyStoppingHook : public Hook {
+ public:
+  EarlyStoppingHook(EarlyStoppingOptions options, std::string eval_name = "",
+                    int64_t check_every_n_steps = 100);
+  absl::Status Begin(HookContext& ctx) override;
+  absl::Status AfterRun(HookContext& ctx, absl::Span<const graph::Tensor> values, bool* stop) override;
+  const EarlyStopping& tracker() const { return tracker_; }
+
+ private:
+  EarlyStopping tracker_;
+  std::string eval_name_;
+  int64_t every_;
+  int64_t last_seen_step_ = -1;
 };
 
 }  // namespace estimator

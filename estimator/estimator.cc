@@ -363,8 +363,11 @@ absl::Status Estimator::RunTrainingLoop(const TrainOptions& options,
   all.push_back(std::make_shared<NanTensorHook>());
   if (config_.log_step_count_steps > 0)
     all.push_back(std::make_shared<StepCounterHook>(config_.log_step_count_steps, log));
-  if (config_.save_summary_steps > 0)
-    all.push_back(std::make_shared<SummarySaverHook>(config_.save_summary_steps));
+  if (config_.save_summary_steps > 0) {
+    std::vector<std::pair<std::string, Output>> scalars(g.spec.scalar_summaries.begin(),
+                                                        g.spec.scalar_summaries.end());
+    all.push_back(std::make_shared<SummarySaverHook>(config_.save_summary_steps, std::move(scalars)));
+  }
   all.push_back(
       std::make_shared<CheckpointSaverHook>(config_.save_checkpoints_steps, config_.save_checkpoints_secs));
 
@@ -521,12 +524,31 @@ absl::StatusOr<EvalResult> Estimator::RunEvaluation(const InputFn& input_fn, con
     fetches.push_back(m.labels.valid() ? m.labels : m.predictions);
     fetches.push_back(m.weights.valid() ? m.weights : m.predictions);
   }
+  std::vector<std::shared_ptr<Hook>> hooks = g.spec.evaluation_hooks;
+  hooks.insert(hooks.end(), options.hooks.begin(), options.hooks.end());
+  HookContext ctx;
+  ctx.mode = Mode::kEval;
+  ctx.graph = g.scope.graph();
+  ctx.session = g.session.get();
+  ctx.model_dir = config_.model_dir;
+  std::vector<std::pair<size_t, size_t>> ranges;
+  for (auto& h : hooks) {
+    if (absl::Status st = h->Begin(ctx); !st.ok()) return st;
+    std::vector<Output> f = h->Fetches();
+    ranges.emplace_back(fetches.size(), f.size());
+    fetches.insert(fetches.end(), f.begin(), f.end());
+  }
+  for (auto& h : hooks) {
+    if (absl::Status st = h->AfterCreateSession(ctx); !st.ok()) return st;
+  }
+  bool stop = false;
+  const auto start = std::chrono::steady_clock::now();
   std::vector<graph::Feed> feeds;
   for (const Output& p : g.placeholders) feeds.push_back({p, graph::Tensor()});
   std::vector<graph::Tensor> out;
   double loss_sum = 0;
   int64_t batches = 0;
-  while (!end && (options.steps == 0 || batches < options.steps)) {
+  while (!end && !stop && (options.steps == 0 || batches < options.steps)) {
     for (size_t i = 0; i < feeds.size(); ++i) {
       const graph::Tensor* t = batch.Find(g.input_names[i]);
       if (t == nullptr)
@@ -545,7 +567,19 @@ absl::StatusOr<EvalResult> Estimator::RunEvaluation(const InputFn& input_fn, con
       if (absl::Status st = em.metric->Update(out[2 + 3 * m], labels, weights); !st.ok()) return st;
     }
     ++batches;
+    ctx.global_step = result.global_step;
+    ctx.loss = out[0].data<float>()[0];
+    ctx.batch_size = n;
+    ctx.wall_seconds = Seconds(start);
+    for (size_t h = 0; h < hooks.size(); ++h) {
+      absl::Status st =
+          hooks[h]->AfterRun(ctx, absl::MakeConstSpan(out).subspan(ranges[h].first, ranges[h].second), &stop);
+      if (!st.ok()) return st;
+    }
     if (absl::Status st = it->GetNext(&batch, &end); !st.ok()) return st;
+  }
+  for (auto& h : hooks) {
+    if (absl::Status st = h->End(ctx); !st.ok()) return st;
   }
   result.loss = result.num_examples > 0 ? loss_sum / static_cast<double>(result.num_examples) : 0;
   for (const EvalMetric& m : g.spec.eval_metrics) {

@@ -47,6 +47,9 @@ struct EvalOptions {
   int64_t steps = 0;            // batches to evaluate (0: until the input ends)
   std::string checkpoint = {};  // a checkpoint file (empty: the latest valid one in model_dir)
   std::string name = {};        // results go to model_dir/eval[_<name>]/
+  // Run with the spec's evaluation_hooks (Begin, AfterCreateSession, AfterRun per batch — a hook may stop the
+  // evaluation early — and End). ctx.loss is the batch's loss; ctx.global_step the checkpoint's step.
+  std::vector<std::shared_ptr<Hook>> hooks = {};
 };
 
 struct EvalResult {

@@ -94,6 +94,8 @@ struct EstimatorSpec {
   Output loss = {};                           // TRAIN, EVAL: f32 scalar
   Node* train_op = nullptr;                   // TRAIN
   std::vector<EvalMetric> eval_metrics;       // EVAL
+  // TRAIN: scalars written to TensorBoard with the loss every save_summary_steps (e.g. "learning_rate").
+  std::map<std::string, Output> scalar_summaries;
   std::vector<std::shared_ptr<Hook>> training_hooks;
   std::vector<std::shared_ptr<Hook>> evaluation_hooks;
   std::vector<std::shared_ptr<Hook>> prediction_hooks;
