@@ -379,6 +379,9 @@ absl::Status Estimator::RunTrainingLoop(const TrainOptions& options,
     ctx.add_scalar = [summaries, &ctx](const std::string& tag, double v) {
       (void)summaries->AddScalar(tag, ctx.global_step, v);
     };
+    ctx.add_histogram = [summaries, &ctx](const std::string& tag, const graph::Tensor& values) {
+      return summaries->AddHistogram(tag, ctx.global_step, values);
+    };
   }
   for (auto& h : all) {
     if (absl::Status st = h->Begin(ctx); !st.ok()) return st;
@@ -642,16 +645,46 @@ absl::Status Estimator::Predict(const InputFn& input_fn, const PredictionCallbac
     names.push_back(name);
     fetches.push_back(o);
   }
+  // The spec's prediction_hooks see each batch (their fetches follow the predictions).
+  const std::vector<std::shared_ptr<Hook>>& hooks = g.spec.prediction_hooks;
+  HookContext ctx;
+  ctx.mode = Mode::kPredict;
+  ctx.graph = g.scope.graph();
+  ctx.session = g.session.get();
+  ctx.model_dir = config_.model_dir;
+  std::vector<std::pair<size_t, size_t>> ranges;
+  for (auto& h : hooks) {
+    if (absl::Status st = h->Begin(ctx); !st.ok()) return st;
+    std::vector<Output> f = h->Fetches();
+    ranges.emplace_back(fetches.size(), f.size());
+    fetches.insert(fetches.end(), f.begin(), f.end());
+  }
+  for (auto& h : hooks) {
+    if (absl::Status st = h->AfterCreateSession(ctx); !st.ok()) return st;
+  }
   std::vector<graph::Feed> feeds;
   for (const Output& p : g.placeholders) feeds.push_back({p, graph::Tensor()});
   std::vector<graph::Tensor> out;
-  while (!end) {
-    for (size_t i = 0; i < feeds.size(); ++i) feeds[i].second = *batch.Find(g.input_names[i]);
+  bool stop = false;
+  while (!end && !stop) {
+    for (size_t i = 0; i < feeds.size(); ++i) {
+      const graph::Tensor* t = batch.Find(g.input_names[i]);
+      if (t == nullptr) {
+        return absl::InvalidArgumentError(absl::StrCat("a batch lacks the input '", g.input_names[i], "'"));
+      }
+      feeds[i].second = *t;
+    }
     if (absl::Status st = g.session->Run(feeds, fetches, &out); !st.ok()) return st;
     const int64_t n = feeds.empty() ? 1 : feeds[0].second.dim(0);
+    ctx.batch_size = n;
+    for (size_t h = 0; h < hooks.size(); ++h) {
+      absl::Status st =
+          hooks[h]->AfterRun(ctx, absl::MakeConstSpan(out).subspan(ranges[h].first, ranges[h].second), &stop);
+      if (!st.ok()) return st;
+    }
     for (int64_t row = 0; row < n; ++row) {
       std::map<std::string, graph::Tensor> example;
-      for (size_t k = 0; k < out.size(); ++k) {
+      for (size_t k = 0; k < names.size(); ++k) {
         const graph::Tensor& t = out[k];
         if (t.rank() == 0 || t.dim(0) != n) {
           return absl::InvalidArgumentError(absl::StrCat("prediction '", names[k], "' has shape ",
@@ -668,6 +701,9 @@ absl::Status Estimator::Predict(const InputFn& input_fn, const PredictionCallbac
       if (!on_example(example)) return absl::OkStatus();
     }
     if (absl::Status st = it->GetNext(&batch, &end); !st.ok()) return st;
+  }
+  for (auto& h : hooks) {
+    if (absl::Status st = h->End(ctx); !st.ok()) return st;
   }
   return absl::OkStatus();
 }

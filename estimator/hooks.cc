@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "estimator/atomic_file.h"
+#include "layers/variables.h"
 #include "nlohmann/json.hpp"
 
 namespace estimator {
@@ -125,6 +126,19 @@ absl::Status SummarySaverHook::AfterRun(HookContext& ctx, absl::Span<const graph
   if (every_ <= 0 || !ctx.add_scalar || ctx.global_step % every_ != 0) return absl::OkStatus();
   ctx.add_scalar("loss", ctx.loss);
   for (size_t i = 0; i < values.size(); ++i) ctx.add_scalar(scalars_[i].first, values[i].ElementAsDouble(0));
+  return absl::OkStatus();
+}
+
+absl::Status WeightHistogramHook::AfterRun(HookContext& ctx, absl::Span<const graph::Tensor>, bool*) {
+  if (every_ <= 0 || ctx.global_step % every_ != 0 || !ctx.add_histogram || ctx.session == nullptr) {
+    return absl::OkStatus();
+  }
+  for (const Output& v : ctx.graph->Collection(layers::kTrainableVariables)) {
+    auto value = ctx.session->ReadVariable(v.node->name());
+    if (!value.ok()) return value.status();
+    if (value->dtype() != graph::DType::kFloat32 || value->num_elements() == 0) continue;
+    if (absl::Status st = ctx.add_histogram(v.node->name(), *value); !st.ok()) return st;
+  }
   return absl::OkStatus();
 }
 

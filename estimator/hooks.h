@@ -27,6 +27,8 @@ struct HookContext {
   std::function<absl::Status()> save_checkpoint;
   // Writes a scalar summary for the current step (set when summaries are on).
   std::function<void(const std::string& tag, double value)> add_scalar;
+  // Writes a histogram summary of `values` for the current step (set when summaries are on).
+  std::function<absl::Status(const std::string& tag, const graph::Tensor& values)> add_histogram;
   // The kernel timings of the step that just ran, when a hook asked for them with WantsTrace (else null).
   const graph::RunTrace* trace = nullptr;
   std::string model_dir;
@@ -144,6 +146,17 @@ class SummarySaverHook : public Hook {
  private:
   int64_t every_;
   std::vector<std::pair<std::string, Output>> scalars_;
+};
+
+// Every `every_n_steps` steps, writes a histogram summary of every trainable variable (tag "<name>"), read
+// from the session at that step only.
+class WeightHistogramHook : public Hook {
+ public:
+  explicit WeightHistogramHook(int64_t every_n_steps) : every_(every_n_steps) {}
+  absl::Status AfterRun(HookContext& ctx, absl::Span<const graph::Tensor> values, bool* stop) override;
+
+ private:
+  int64_t every_;
 };
 
 // Every `every_n_steps` steps, traces one step and writes its kernel timings as Chrome trace-event JSON to

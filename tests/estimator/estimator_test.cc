@@ -301,3 +301,81 @@ TEST(ProfilerHookTest, WritesAChromeTraceOfOneStep) {
 
 }  // namespace
 }  // namespace estimator
+
+namespace estimator {
+namespace {
+
+TEST(SummariesTest, LossLearningRateStepsPerSecondAndWeightHistogramsReachTheEventFile) {
+  const std::string dir = FreshDir("summaries");
+  auto model = [](const Features& f, const Labels& l, Mode mode, const Params& p) {
+    EstimatorSpec spec = Model(f, l, mode, p);
+    spec.scalar_summaries["learning_rate"] = ops::Const(f.scope(), 0.02f);
+    return spec;
+  };
+  RunConfig c = Config(dir);
+  c.log_step_count_steps = 5;
+  Estimator est(model, c);
+  est.set_log_sink([](const std::string&) {});
+  ASSERT_TRUE(est.Train(TrainInput(), {.max_steps = 10}, {std::make_shared<WeightHistogramHook>(10)}).ok());
+  std::string path;
+  for (const auto& e : std::filesystem::directory_iterator(dir)) {
+    if (e.path().filename().string().rfind("events.out.tfevents.", 0) == 0) path = e.path().string();
+  }
+  auto events = ReadEventFile(path);
+  ASSERT_TRUE(events.ok()) << events.status();
+  std::map<std::string, int> scalars;
+  const HistogramValue* kernel = nullptr;
+  float lr = 0;
+  for (const Event& e : *events) {
+    if (!e.summary) continue;
+    for (const SummaryValue& v : *e.summary) {
+      if (v.simple_value) ++scalars[v.tag];
+      if (v.tag == "learning_rate") lr = *v.simple_value;
+      if (v.tag == "dense/kernel" && v.histo) kernel = &*v.histo;
+    }
+  }
+  EXPECT_EQ(scalars["loss"], 2);  // steps 5 and 10
+  EXPECT_EQ(scalars["learning_rate"], 2);
+  EXPECT_FLOAT_EQ(lr, 0.02f);
+  EXPECT_GE(scalars["global_step/sec"], 1);
+  ASSERT_NE(kernel, nullptr);
+  EXPECT_EQ(kernel->num, 4 * 8);  // the first Dense kernel is [4, 8]
+}
+
+}  // namespace
+}  // namespace estimator
+
+namespace estimator {
+namespace {
+
+TEST(EstimatorTest, EvaluationHooksSeeEachBatchAndCanStopEarly) {
+  const std::string dir = FreshDir("eval_hooks");
+  Estimator est(Model, Config(dir));
+  est.set_log_sink([](const std::string&) {});
+  ASSERT_TRUE(est.Train(TrainInput(), {.max_steps = 5}).ok());
+  class StopAfterTwo : public Hook {
+   public:
+    std::vector<std::string> calls;
+    absl::Status Begin(HookContext& ctx) override {
+      calls.push_back(std::string("begin ") + ModeName(ctx.mode));
+      return absl::OkStatus();
+    }
+    absl::Status AfterRun(HookContext& ctx, absl::Span<const Tensor>, bool* stop) override {
+      calls.push_back("batch " + std::to_string(ctx.batch_size));
+      *stop = calls.size() == 3;
+      return absl::OkStatus();
+    }
+    absl::Status End(HookContext&) override {
+      calls.push_back("end");
+      return absl::OkStatus();
+    }
+  };
+  auto hook = std::make_shared<StopAfterTwo>();
+  auto eval = est.Evaluate(EvalInput(), {.hooks = {hook}});
+  ASSERT_TRUE(eval.ok()) << eval.status();
+  EXPECT_EQ(eval->num_examples, 32);  // two batches of 16
+  EXPECT_THAT(hook->calls, ::testing::ElementsAre("begin eval", "batch 16", "batch 16", "end"));
+}
+
+}  // namespace
+}  // namespace estimator
