@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "layers/adam.h"
 
 namespace estimator {
 
@@ -71,6 +72,12 @@ std::vector<double> Params::GetFloatList(const std::string& key, std::vector<dou
   if (const auto* v = std::get_if<std::vector<int64_t>>(&it->second)) return {v->begin(), v->end()};
   Mismatch(key, "a list of numbers");
   return dflt;
+}
+
+Node* Params::Minimize(const Scope& s, Output loss) const {
+  if (minimize_) return minimize_(s, loss);
+  layers::Adam adam({.learning_rate = static_cast<float>(GetFloat("learning_rate", 1e-3))});
+  return adam.Minimize(s, loss);
 }
 
 Output Features::Get(const std::string& name, Loc loc) const {

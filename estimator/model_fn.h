@@ -44,12 +44,21 @@ class Params {
   std::vector<double> GetFloatList(const std::string& key, std::vector<double> dflt = {}) const;
   // The first type mismatch met by a getter (OK if none).
   absl::Status status() const { return *status_; }
+
+  // The training op for `loss` as the run configures it (the YAML `train.optimizer` block: optimizer, learning
+  // rate schedule, clipping), so a registered model_fn needs no optimizer code: `spec.train_op =
+  // params.Minimize(s, spec.loss);`. Without a configured factory: Adam(learning_rate = GetFloat("learning_rate",
+  // 1e-3)). Errors are recorded in the scope.
+  using MinimizeFn = std::function<Node*(const Scope& s, Output loss)>;
+  Node* Minimize(const Scope& s, Output loss) const;
+  void SetMinimize(MinimizeFn fn) { minimize_ = std::move(fn); }
   const std::map<std::string, Value>& values() const { return values_; }
 
  private:
   void Mismatch(const std::string& key, const char* wanted) const;
   std::map<std::string, Value> values_;
   std::shared_ptr<absl::Status> status_ = std::make_shared<absl::Status>();
+  MinimizeFn minimize_;
 };
 
 // Named input tensors (placeholders fed from the dataset's batches) and the scope the model builds in.
