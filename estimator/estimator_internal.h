@@ -1,0 +1,48 @@
+// Internals shared by the Estimator's source files (estimator.cc, estimator_train.cc, estimator_eval.cc).
+#ifndef ESTIMATOR_ESTIMATOR_INTERNAL_H_
+#define ESTIMATOR_ESTIMATOR_INTERNAL_H_
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "estimator/estimator.h"
+#include "graph/session.h"
+
+namespace estimator {
+
+// A graph built for one mode, with its session and the placeholders fed from dataset components.
+struct Estimator::ModeGraph {
+  Mode mode;
+  Scope scope = Scope::NewRootScope();
+  std::unique_ptr<graph::Session> session;
+  std::vector<std::string> input_names;  // dataset component names, in feed order
+  std::vector<Output> placeholders;
+  EstimatorSpec spec;
+  Output global_step;
+  Node* init = nullptr;
+  std::vector<Output> variables;
+};
+
+// The live training run: the input iterator and the summary writer that later Train calls continue with.
+struct Estimator::LiveRun {
+  datasets::Iterator it;
+  std::unique_ptr<SummaryWriter> summaries;
+};
+
+namespace internal {
+
+// Checkpoint metadata keys.
+inline constexpr char kGlobalStepKey[] = "global_step";
+inline constexpr char kIteratorKey[] = "iterator_state";
+inline constexpr char kRngPrefix[] = "rng/";
+
+inline double Seconds(std::chrono::steady_clock::time_point since) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count();
+}
+
+}  // namespace internal
+}  // namespace estimator
+
+#endif  // ESTIMATOR_ESTIMATOR_INTERNAL_H_
