@@ -15,6 +15,7 @@
 #include "layers/dense.h"
 #include "layers/losses.h"
 #include "metrics/registry.h"
+#include "tests/estimator/estimator_test_util.h"
 
 namespace estimator {
 namespace {
@@ -25,27 +26,10 @@ using graph::Tensor;
 using ::testing::HasSubstr;
 
 std::string FreshDir(const std::string& name) {
-  std::string dir = ::testing::TempDir() + "/estimator_extra_test_" + name;
-  std::filesystem::remove_all(dir);
-  return dir;
+  return estimator_test::FreshTestDir("estimator_extra_test_" + name);
 }
 
-// 64 examples of 4 features; class = (x0 + x1 > x2 + x3).
-datasets::Element MakeData() {
-  std::mt19937 rng(3);
-  std::uniform_real_distribution<float> u(-1, 1);
-  Tensor x(DType::kFloat32, {64, 4});
-  Tensor y(DType::kInt64, {64});
-  for (int i = 0; i < 64; ++i) {
-    float* r = x.data<float>() + i * 4;
-    for (int j = 0; j < 4; ++j) r[j] = u(rng);
-    y.data<int64_t>()[i] = (r[0] + r[1] > r[2] + r[3]) ? 1 : 0;
-  }
-  datasets::Element e;
-  e.Set("x", x);
-  e.Set("label", y);
-  return e;
-}
+datasets::Element MakeData() { return estimator_test::MakeToyData(3); }
 
 // One pass over the 64 examples in batches of 8 (8 steps), shuffled per epoch.
 InputFn OneEpoch(int* calls = nullptr) {

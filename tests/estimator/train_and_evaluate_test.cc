@@ -17,6 +17,7 @@
 #include "layers/sgd.h"
 #include "metrics/registry.h"
 #include "nlohmann/json.hpp"
+#include "tests/estimator/estimator_test_util.h"
 
 namespace estimator {
 namespace {
@@ -28,27 +29,10 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
 std::string FreshDir(const std::string& name) {
-  std::string dir = ::testing::TempDir() + "/train_and_evaluate_test_" + name;
-  std::filesystem::remove_all(dir);
-  return dir;
+  return estimator_test::FreshTestDir("train_and_evaluate_test_" + name);
 }
 
-// 64 examples of 4 features; class = (x0 + x1 > x2 + x3).
-datasets::Element MakeData() {
-  std::mt19937 rng(5);
-  std::uniform_real_distribution<float> u(-1, 1);
-  Tensor x(DType::kFloat32, {64, 4});
-  Tensor y(DType::kInt64, {64});
-  for (int i = 0; i < 64; ++i) {
-    float* r = x.data<float>() + i * 4;
-    for (int j = 0; j < 4; ++j) r[j] = u(rng);
-    y.data<int64_t>()[i] = (r[0] + r[1] > r[2] + r[3]) ? 1 : 0;
-  }
-  datasets::Element e;
-  e.Set("x", x);
-  e.Set("label", y);
-  return e;
-}
+datasets::Element MakeData() { return estimator_test::MakeToyData(5); }
 
 InputFn TrainInput(int64_t epochs = -1) {
   return [epochs] { return datasets::FromTensorSlices(MakeData()).Shuffle(64, 9).Batch(8).Repeat(epochs); };

@@ -1,0 +1,20 @@
+// Small data and directories shared by the Estimator tests.
+#ifndef TESTS_ESTIMATOR_ESTIMATOR_TEST_UTIL_H_
+#define TESTS_ESTIMATOR_ESTIMATOR_TEST_UTIL_H_
+
+#include <cstdint>
+#include <string>
+
+#include "datasets/element.h"
+
+namespace estimator_test {
+
+// An empty directory <gtest temp dir>/<name> (removed first if it exists).
+std::string FreshTestDir(const std::string& name);
+
+// 64 examples {"x": f32[4] uniform in [-1, 1), "label": i64 = (x0 + x1 > x2 + x3)}, drawn with `seed`.
+datasets::Element MakeToyData(uint32_t seed);
+
+}  // namespace estimator_test
+
+#endif  // TESTS_ESTIMATOR_ESTIMATOR_TEST_UTIL_H_
