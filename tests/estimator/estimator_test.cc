@@ -42,25 +42,8 @@ InputFn EvalInput() {
   return [] { return datasets::FromTensorSlices(MakeData()).Batch(16); };
 }
 
-// A small MLP with dropout (so random-op state matters for exact resume).
-EstimatorSpec Model(const Features& features, const Labels& labels, Mode mode, const Params& params) {
-  const Scope& s = features.scope();
-  Output h = layers::Dense(s, features["x"], {.units = params.GetInt("hidden", 8), .activation = "relu"});
-  h = layers::Dropout(s, h, mode == Mode::kTrain, {.rate = 0.25f});
-  Output logits = layers::Dense(s, h, {.units = 2});
-  EstimatorSpec spec;
-  spec.predictions["logits"] = logits;
-  spec.predictions["class"] = ops::ArgMax(s, logits, 1);
-  if (mode == Mode::kPredict) return spec;
-  spec.loss = layers::SparseSoftmaxCrossEntropy(s, labels.label(), logits);
-  if (mode == Mode::kTrain) {
-    layers::Adam adam({.learning_rate = 0.02f});
-    spec.train_op = adam.Minimize(s, spec.loss);
-  }
-  auto accuracy = metrics::CreateMetricFromParams("accuracy", {});
-  if (accuracy.ok())
-    spec.eval_metrics.push_back({"accuracy", std::move(*accuracy), ops::Softmax(s, logits), labels.label()});
-  return spec;
+EstimatorSpec Model(const Features& f, const Labels& l, Mode mode, const Params& p) {
+  return estimator_test::ToyModel(f, l, mode, p);
 }
 
 RunConfig Config(const std::string& dir) {

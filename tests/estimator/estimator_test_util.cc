@@ -3,7 +3,14 @@
 #include <filesystem>
 #include <random>
 
+#include "graph/ops/nn_ops.h"
+#include "graph/ops/reduction_ops.h"
 #include "gtest/gtest.h"
+#include "layers/adam.h"
+#include "layers/core.h"
+#include "layers/dense.h"
+#include "layers/losses.h"
+#include "metrics/registry.h"
 
 namespace estimator_test {
 
@@ -27,6 +34,31 @@ datasets::Element MakeToyData(uint32_t seed) {
   e.Set("x", x);
   e.Set("label", y);
   return e;
+}
+
+estimator::EstimatorSpec ToyModel(const estimator::Features& features, const estimator::Labels& labels,
+                                  estimator::Mode mode, const estimator::Params& params) {
+  using estimator::Mode;
+  namespace ops = graph::ops;
+  const graph::Scope& s = features.scope();
+  graph::Output h =
+      layers::Dense(s, features["x"], {.units = params.GetInt("hidden", 8), .activation = "relu"});
+  h = layers::Dropout(s, h, mode == Mode::kTrain, {.rate = 0.25f});
+  graph::Output logits = layers::Dense(s, h, {.units = 2});
+  estimator::EstimatorSpec spec;
+  spec.predictions["logits"] = logits;
+  spec.predictions["class"] = ops::ArgMax(s, logits, 1);
+  if (mode == Mode::kPredict) return spec;
+  spec.loss = layers::SparseSoftmaxCrossEntropy(s, labels.label(), logits);
+  if (mode == Mode::kTrain) {
+    layers::Adam adam({.learning_rate = 0.02f});
+    spec.train_op = adam.Minimize(s, spec.loss);
+  }
+  auto accuracy = metrics::CreateMetricFromParams("accuracy", {});
+  if (accuracy.ok()) {
+    spec.eval_metrics.push_back({"accuracy", std::move(*accuracy), ops::Softmax(s, logits), labels.label()});
+  }
+  return spec;
 }
 
 }  // namespace estimator_test

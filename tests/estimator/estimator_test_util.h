@@ -6,6 +6,7 @@
 #include <string>
 
 #include "datasets/element.h"
+#include "estimator/model_fn.h"
 
 namespace estimator_test {
 
@@ -14,6 +15,12 @@ std::string FreshTestDir(const std::string& name);
 
 // 64 examples {"x": f32[4] uniform in [-1, 1), "label": i64 = (x0 + x1 > x2 + x3)}, drawn with `seed`.
 datasets::Element MakeToyData(uint32_t seed);
+
+// A small MLP (Dense(hidden, relu) → Dropout(0.25) → Dense(2)) for MakeToyData: predictions "logits" and
+// "class", sparse softmax cross-entropy, Adam(0.02), eval metric "accuracy". Dropout makes random-op state
+// matter.
+estimator::EstimatorSpec ToyModel(const estimator::Features& features, const estimator::Labels& labels,
+                                  estimator::Mode mode, const estimator::Params& params);
 
 }  // namespace estimator_test
 
