@@ -35,9 +35,12 @@ TEST(ShippedConfigTest, FashionMnistMlp) {
   EXPECT_EQ(in.shuffle_buffer, 60000);
   EXPECT_EQ(in.batch_size, 128);
   EXPECT_EQ(in.prefetch, 2);  // default
-  EXPECT_EQ(c->train.epochs, 5);
+  EXPECT_EQ(c->train.epochs, 10);
   EXPECT_EQ(c->train.optimizer.name, "adam");
-  EXPECT_EQ(std::get<float>(c->train.optimizer.learning_rate), 1e-3f);
+  const auto& cosine = std::get<layers::CosineDecayOptions>(c->train.optimizer.learning_rate);
+  EXPECT_EQ(cosine.initial_learning_rate, 1e-3f);
+  EXPECT_EQ(cosine.decay_steps, 4690);
+  EXPECT_EQ(cosine.alpha, 0.0f);                       // default
   EXPECT_EQ(c->train.optimizer.options.beta_1, 0.9f);  // resolved default
   EXPECT_EQ(c->train.optimizer.options.nesterov, std::nullopt);
   EXPECT_TRUE(c->eval.enabled);
@@ -64,7 +67,9 @@ TEST(RoundTripTest, ShippedConfigPrintsAndReloadsIdentically) {
       LoadConfig(std::string(ESTIMATOR_SOURCE_DIR) + "/configs/fashion_mnist_mlp.yaml");
   ASSERT_TRUE(c.ok()) << c.status();
   const std::string printed = PrintConfig(*c);
-  EXPECT_THAT(printed, ::testing::HasSubstr("  optimizer:\n    name: adam\n    learning_rate: 0.001\n"
+  EXPECT_THAT(printed, ::testing::HasSubstr("  optimizer:\n    name: adam\n    learning_rate:\n"
+                                            "      type: cosine_decay\n      initial_learning_rate: 0.001\n"
+                                            "      decay_steps: 4690\n      alpha: 0.0\n      warmup_steps: 0\n"
                                             "    beta_1: 0.9\n    beta_2: 0.999\n    epsilon: 1e-07\n"));
   absl::StatusOr<Config> again = LoadConfigFromString(printed, "printed.yaml");
   ASSERT_TRUE(again.ok()) << again.status() << "\n" << printed;

@@ -1,0 +1,39 @@
+// The `estimator` command line: subcommands, their flags and their usage texts.
+#ifndef CLI_COMMAND_LINE_H_
+#define CLI_COMMAND_LINE_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+
+namespace cli {
+
+// A parsed command line. Flags a command does not take are usage errors.
+struct CommandLine {
+  std::string command;            // "train", "evaluate", ... (see CommandNames())
+  std::string config;             // --config FILE
+  std::vector<std::string> sets;  // --set key.path=value, in order
+  std::string model_dir;          // --model_dir DIR (overrides run.model_dir)
+  std::string checkpoint;         // --checkpoint FILE (evaluate, predict)
+  std::string input;              // --input FILE (predict)
+  std::string output;             // --output FILE (predict)
+  bool help = false;              // --help / -h
+};
+
+// The subcommands, in the order the usage text lists them.
+const std::vector<std::string>& CommandNames();
+
+// Parses `args` (argv without the program name). Flags take their value as the next argument or after '='
+// (`--config=x.yaml`). `--help` anywhere sets `help` (a missing command is then allowed). Errors
+// (InvalidArgument, the message says what is wrong): no or an unknown command (with a suggestion), an
+// unknown flag or one the command does not take, a flag without value, a stray argument, a `--set` without
+// '=', and a missing --config for commands that need one (unless `help`).
+absl::StatusOr<CommandLine> ParseCommandLine(const std::vector<std::string>& args);
+
+// The usage text of `command` (every command and flag when `command` is empty or unknown), ending in '\n'.
+std::string Usage(const std::string& command);
+
+}  // namespace cli
+
+#endif  // CLI_COMMAND_LINE_H_
