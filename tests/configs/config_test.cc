@@ -57,7 +57,7 @@ TEST(ShippedConfigTest, FashionMnistCnn) {
   EXPECT_EQ(c->model.name, "fashion_mnist_cnn");
   EXPECT_TRUE(c->model.params.values().empty());
   EXPECT_EQ(c->run.model_dir, "/tmp/estimator/fashion_mnist_cnn");
-  EXPECT_EQ(c->train.epochs, 3);
+  EXPECT_EQ(c->train.epochs, 5);
   EXPECT_EQ(c->train.input.batch_size, 128);
   EXPECT_EQ(c->run.save_checkpoints_secs, 60.0);
 }
