@@ -77,6 +77,8 @@ void PrintInput(const InputSpec& in, const std::string& indent, std::string* out
   absl::StrAppend(out, i, "source: ", InputSourceName(in.source), "\n");
   if (in.source == InputSource::kIdx) {
     absl::StrAppend(out, i, "images: ", Quote(in.images), "\n", i, "labels: ", Quote(in.labels), "\n");
+  } else if (in.source == InputSource::kInputFn) {
+    absl::StrAppend(out, i, "name: ", Quote(in.name), "\n");
   } else {
     absl::StrAppend(out, i, "path: ", Quote(in.path), "\n", i, "header: ", Bool(in.header), "\n");
     absl::StrAppend(out, i, "delimiter: ", Quote(std::string(1, in.delimiter)), "\n");

@@ -11,6 +11,8 @@
 #include "absl/strings/str_cat.h"
 #include "configs/section_parsers.h"
 
+#include "estimator/model_registry.h"
+
 namespace configs {
 namespace {
 
@@ -22,6 +24,10 @@ const std::vector<std::string>& CommonKeys() {
 }
 const std::vector<std::string>& IdxKeys() {
   static const auto* keys = new std::vector<std::string>{"images", "labels"};
+  return *keys;
+}
+const std::vector<std::string>& InputFnKeys() {
+  static const auto* keys = new std::vector<std::string>{"name"};
   return *keys;
 }
 const std::vector<std::string>& CsvKeys() {
@@ -128,20 +134,32 @@ absl::Status ParseInputSpec(const MapReader& parent, const std::string& key, Inp
   std::vector<std::string> known = CommonKeys();
   known.insert(known.end(), IdxKeys().begin(), IdxKeys().end());
   known.insert(known.end(), CsvKeys().begin(), CsvKeys().end());
+  known.insert(known.end(), InputFnKeys().begin(), InputFnKeys().end());
   CONFIGS_RETURN_IF_ERROR(r.CheckKeys(known));
   CONFIGS_RETURN_IF_ERROR(r.Require("source"));
   std::string source;
-  CONFIGS_RETURN_IF_ERROR(r.Enum("source", {"idx", "csv"}, &source));
-  out->source = source == "idx" ? InputSource::kIdx : InputSource::kCsv;
-  const std::vector<std::string>& other = out->source == InputSource::kIdx ? CsvKeys() : IdxKeys();
+  CONFIGS_RETURN_IF_ERROR(r.Enum("source", {"idx", "csv", "input_fn"}, &source));
+  out->source = source == "idx"   ? InputSource::kIdx
+                : source == "csv" ? InputSource::kCsv
+                                  : InputSource::kInputFn;
+  // Keys of the other sources are errors naming the source they belong to.
+  const std::pair<const char*, const std::vector<std::string>*> kinds[] = {
+      {"idx", &IdxKeys()}, {"csv", &CsvKeys()}, {"input_fn", &InputFnKeys()}};
   for (const YamlEntry& e : node->entries) {
-    if (std::find(other.begin(), other.end(), e.key) != other.end()) {
-      return ConfigError(
-          e.key_where, r.PathOf(e.key),
-          absl::StrCat("applies to source ", source == "idx" ? "csv" : "idx", ", not ", source));
+    for (const auto& [kind, keys] : kinds) {
+      if (kind != source && std::find(keys->begin(), keys->end(), e.key) != keys->end()) {
+        return ConfigError(e.key_where, r.PathOf(e.key),
+                           absl::StrCat("applies to source ", kind, ", not ", source));
+      }
     }
   }
-  if (out->source == InputSource::kIdx) {
+  if (out->source == InputSource::kInputFn) {
+    CONFIGS_RETURN_IF_ERROR(r.Require("name"));
+    CONFIGS_RETURN_IF_ERROR(r.String("name", &out->name));
+    if (absl::StatusOr<estimator::InputSourceFn> fn = estimator::FindInputFn(out->name); !fn.ok()) {
+      return r.Error("name", std::string(fn.status().message()));
+    }
+  } else if (out->source == InputSource::kIdx) {
     CONFIGS_RETURN_IF_ERROR(r.Require("images"));
     CONFIGS_RETURN_IF_ERROR(r.String("images", &out->images));
     CONFIGS_RETURN_IF_ERROR(CheckReadable(r, "images", out->images));

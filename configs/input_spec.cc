@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "datasets/csv.h"
 #include "datasets/idx.h"
+#include "estimator/model_registry.h"
 
 namespace configs {
 namespace {
@@ -47,6 +48,11 @@ absl::Status FlattenFn(const datasets::Element& in, datasets::Element* out) {
 
 datasets::Dataset Source(const InputSpec& spec) {
   if (spec.source == InputSource::kIdx) return datasets::Idx(spec.images, spec.labels);
+  if (spec.source == InputSource::kInputFn) {
+    absl::StatusOr<estimator::InputSourceFn> fn = estimator::FindInputFn(spec.name);
+    if (!fn.ok()) return datasets::Dataset::FromStatus(fn.status());
+    return (*fn)();
+  }
   datasets::CsvOptions options;
   options.header = spec.header;
   options.delimiter = spec.delimiter;
@@ -62,7 +68,17 @@ datasets::Dataset Source(const InputSpec& spec) {
 
 }  // namespace
 
-const char* InputSourceName(InputSource source) { return source == InputSource::kIdx ? "idx" : "csv"; }
+const char* InputSourceName(InputSource source) {
+  switch (source) {
+    case InputSource::kIdx:
+      return "idx";
+    case InputSource::kCsv:
+      return "csv";
+    case InputSource::kInputFn:
+      return "input_fn";
+  }
+  return "?";
+}
 
 absl::StatusOr<datasets::Dataset> BuildDataset(const InputSpec& spec) {
   if (spec.batch_size <= 0) {
@@ -86,7 +102,9 @@ absl::StatusOr<datasets::Dataset> BuildDataset(const InputSpec& spec) {
   if (spec.repeat != 1) ds = ds.Repeat(spec.repeat);
   if (spec.prefetch > 0) ds = ds.Prefetch(spec.prefetch);
   if (!ds.ok()) {
-    const std::string& file = spec.source == InputSource::kIdx ? spec.images : spec.path;
+    const std::string& file = spec.source == InputSource::kIdx       ? spec.images
+                              : spec.source == InputSource::kInputFn ? spec.name
+                                                                     : spec.path;
     return absl::Status(ds.status().code(), absl::StrCat("input (", InputSourceName(spec.source), " ", file,
                                                          "): ", ds.status().message()));
   }

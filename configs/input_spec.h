@@ -1,5 +1,5 @@
-// InputSpec: a declarative input pipeline (an IDX or CSV source, per-element presets, cache, shuffle, batch,
-// repeat, prefetch), the `input:` block of a config's train and eval sections.
+// InputSpec: a declarative input pipeline (an IDX, CSV or registered C++ source, per-element presets, cache,
+// shuffle, batch, repeat, prefetch), the `input:` block of a config's train and eval sections.
 #ifndef CONFIGS_INPUT_SPEC_H_
 #define CONFIGS_INPUT_SPEC_H_
 
@@ -14,8 +14,8 @@
 
 namespace configs {
 
-enum class InputSource { kIdx, kCsv };
-// "idx" or "csv".
+enum class InputSource { kIdx, kCsv, kInputFn };
+// "idx", "csv" or "input_fn".
 const char* InputSourceName(InputSource source);
 
 // One per-element transformation, applied in list order before cache, shuffle and batch. Components named
@@ -42,6 +42,8 @@ struct InputSpec {
   std::vector<std::pair<std::string, graph::DType>> column_dtypes;  // f32, i32 or i64
   std::vector<std::pair<std::string, std::string>> defaults;        // text for an empty field
   std::string label_column;  // emitted last as "label" (empty: no label)
+  // source input_fn: a C++ input function registered with ESTIMATOR_REGISTER_INPUT_FN (single examples).
+  std::string name;
   // The pipeline.
   int64_t batch_size = 0;      // required, > 0
   int64_t shuffle_buffer = 0;  // 0: no shuffling

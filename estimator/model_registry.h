@@ -16,6 +16,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "datasets/dataset.h"
 #include "estimator/model_fn.h"
 
 namespace estimator {
@@ -44,6 +45,25 @@ class ModelRegistrar {
   explicit ModelRegistrar(absl::Status (*register_all)());
 };
 
+// ---- input functions ----
+// A C++ input source a config can name instead of a declarative one (`input: {source: input_fn, name: ...}`):
+// it returns a dataset of single examples; the config's map presets, cache, shuffle, batch, repeat and
+// prefetch are applied after it.
+using InputSourceFn = std::function<datasets::Dataset()>;
+
+// Registers `fn` under `name`; same errors as RegisterModel. Thread-safe.
+absl::Status RegisterInputFn(const std::string& name, InputSourceFn fn, const char* file = "", int line = 0);
+// The input function registered as `name`; NotFound listing the registered names otherwise. Thread-safe.
+absl::StatusOr<InputSourceFn> FindInputFn(const std::string& name);
+// Every registered input-function name, sorted. Thread-safe.
+std::vector<std::string> InputFnNames();
+
+// Registers an input function when constructed; a failure is kept for RegistrationStatus().
+class InputFnRegistrar {
+ public:
+  InputFnRegistrar(const char* name, InputSourceFn fn, const char* file, int line);
+};
+
 // Removes every registration and the recorded error. For tests only; not to be called while another thread
 // uses the registry.
 void ClearModelRegistryForTesting();
@@ -57,5 +77,11 @@ void ClearModelRegistryForTesting();
 #define ESTIMATOR_REGISTER_MODEL(name, fn)                            \
   static const ::estimator::ModelRegistrar ESTIMATOR_REGISTRY_CONCAT( \
       estimator_model_registrar_, __COUNTER__)(name, fn, __FILE__, __LINE__)
+
+// Registers `fn` (returning a datasets::Dataset of single examples) as input function `name` at program
+// start.
+#define ESTIMATOR_REGISTER_INPUT_FN(name, fn)                           \
+  static const ::estimator::InputFnRegistrar ESTIMATOR_REGISTRY_CONCAT( \
+      estimator_input_fn_registrar_, __COUNTER__)(name, fn, __FILE__, __LINE__)
 
 #endif  // ESTIMATOR_MODEL_REGISTRY_H_

@@ -1,5 +1,7 @@
 // BuildDataset: input specs turned into pipelines over small CSV and IDX files written by the tests.
 #include "configs/input_spec.h"
+#include "datasets/tensor_slices.h"
+#include "estimator/model_registry.h"
 
 #include <algorithm>
 #include <cstdint>
@@ -172,6 +174,57 @@ TEST(BuildDatasetTest, ErrorsAreReturned) {
   EXPECT_THAT(std::string(ds.status().message()), ::testing::HasSubstr("bad.idx"));
   spec.batch_size = 0;
   EXPECT_EQ(BuildDataset(spec).status().message(), "input.batch_size: must be > 0, got 0");
+}
+
+}  // namespace
+}  // namespace configs
+
+namespace configs {
+namespace {
+
+// Six examples {"x": f32 = i, "label": i64 = i % 2}.
+datasets::Dataset SixExamples() {
+  datasets::Element e;
+  e.Set("x", graph::Tensor::Of<float>({0, 1, 2, 3, 4, 5}, {6}));
+  e.Set("label", graph::Tensor::Of<int64_t>({0, 1, 0, 1, 0, 1}, {6}));
+  return datasets::FromTensorSlices(e);
+}
+ESTIMATOR_REGISTER_INPUT_FN("six_examples", SixExamples);
+
+TEST(BuildDatasetTest, RegisteredInputFunctionGetsThePipelineStages) {
+  const std::string text =
+      "model: {name: m}\nrun: {model_dir: /tmp/x}\ntrain:\n  input:\n    source: input_fn\n"
+      "    name: six_examples\n    map: [{scale: 2}]\n    batch_size: 4\n";
+  absl::StatusOr<Config> config = LoadConfigFromString(text, "fn.yaml");
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_THAT(PrintConfig(*config),
+              ::testing::HasSubstr("    source: input_fn\n    name: \"six_examples\"\n"));
+  absl::StatusOr<Config> again = LoadConfigFromString(PrintConfig(*config), "printed.yaml");
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_TRUE(*again == *config);
+  absl::StatusOr<datasets::Dataset> ds = BuildDataset(config->train.input);
+  ASSERT_TRUE(ds.ok()) << ds.status();
+  std::vector<datasets::Element> batches = Drain(*ds);
+  ASSERT_EQ(batches.size(), 2u);
+  EXPECT_THAT(batches[0]["x"].ToVector<float>(), ElementsAre(0, 0.5f, 1, 1.5f));
+  EXPECT_THAT(batches[1]["label"].ToVector<int64_t>(), ElementsAre(0, 1));
+}
+
+TEST(BuildDatasetTest, UnknownInputFunctionAndMisplacedKeysAreConfigErrors) {
+  absl::StatusOr<Config> c = LoadConfigFromString(
+      "model: {name: m}\nrun: {model_dir: /tmp/x}\ntrain:\n  input:\n    source: input_fn\n"
+      "    name: seven_examples\n    batch_size: 4\n",
+      "fn.yaml");
+  EXPECT_THAT(
+      std::string(c.status().message()),
+      ::testing::HasSubstr("fn.yaml:6:11: train.input.name: unknown input function 'seven_examples'"));
+  EXPECT_THAT(std::string(c.status().message()), ::testing::HasSubstr("six_examples"));
+  c = LoadConfigFromString(
+      "model: {name: m}\nrun: {model_dir: /tmp/x}\ntrain:\n  input:\n    source: input_fn\n"
+      "    name: six_examples\n    images: a.idx\n    batch_size: 4\n",
+      "fn.yaml");
+  EXPECT_THAT(std::string(c.status().message()),
+              ::testing::HasSubstr("train.input.images: applies to source idx, not input_fn"));
 }
 
 }  // namespace
