@@ -133,6 +133,11 @@ absl::Status ValidateSpec(const EstimatorSpec& spec, Mode mode) {
         if (!o.valid())
           return absl::InvalidArgumentError(absl::StrCat(where, "prediction '", name, "' is not a value"));
       }
+      for (const auto& [name, o] : spec.export_outputs) {
+        if (!o.valid()) {
+          return absl::InvalidArgumentError(absl::StrCat(where, "export output '", name, "' is not a value"));
+        }
+      }
       return absl::OkStatus();
   }
   return absl::OkStatus();

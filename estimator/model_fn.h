@@ -45,10 +45,10 @@ class Params {
   // The first type mismatch met by a getter (OK if none).
   absl::Status status() const { return *status_; }
 
-  // The training op for `loss` as the run configures it (the YAML `train.optimizer` block: optimizer, learning
-  // rate schedule, clipping), so a registered model_fn needs no optimizer code: `spec.train_op =
-  // params.Minimize(s, spec.loss);`. Without a configured factory: Adam(learning_rate = GetFloat("learning_rate",
-  // 1e-3)). Errors are recorded in the scope.
+  // The training op for `loss` as the run configures it (the YAML `train.optimizer` block: optimizer,
+  // learning rate schedule, clipping), so a registered model_fn needs no optimizer code: `spec.train_op =
+  // params.Minimize(s, spec.loss);`. Without a configured factory: Adam(learning_rate =
+  // GetFloat("learning_rate", 1e-3)). Errors are recorded in the scope.
   using MinimizeFn = std::function<Node*(const Scope& s, Output loss)>;
   Node* Minimize(const Scope& s, Output loss) const;
   void SetMinimize(MinimizeFn fn) { minimize_ = std::move(fn); }
@@ -100,9 +100,12 @@ class Hook;
 struct EstimatorSpec {
   Mode mode = Mode::kTrain;
   std::map<std::string, Output> predictions;  // PREDICT (and available in EVAL): per-example outputs
-  Output loss = {};                           // TRAIN, EVAL: f32 scalar
-  Node* train_op = nullptr;                   // TRAIN
-  std::vector<EvalMetric> eval_metrics;       // EVAL
+  // PREDICT: the serving signature's outputs (empty: the predictions); its inputs are the feature
+  // placeholders.
+  std::map<std::string, Output> export_outputs;
+  Output loss = {};                      // TRAIN, EVAL: f32 scalar
+  Node* train_op = nullptr;              // TRAIN
+  std::vector<EvalMetric> eval_metrics;  // EVAL
   // TRAIN: scalars written to TensorBoard with the loss every save_summary_steps (e.g. "learning_rate").
   std::map<std::string, Output> scalar_summaries;
   std::vector<std::shared_ptr<Hook>> training_hooks;

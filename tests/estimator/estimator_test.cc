@@ -346,3 +346,24 @@ TEST(EstimatorTest, EvaluationHooksSeeEachBatchAndCanStopEarly) {
 
 }  // namespace
 }  // namespace estimator
+
+namespace estimator {
+namespace {
+
+TEST(EstimatorSpecTest, ValidationNamesTheField) {
+  Scope s = Scope::NewRootScope();
+  EstimatorSpec spec;
+  EXPECT_THAT(std::string(ValidateSpec(spec, Mode::kPredict).message()),
+              HasSubstr("predictions are required"));
+  spec.predictions["p"] = ops::Const(s, 1.0f);
+  spec.export_outputs["served"] = Output();
+  EXPECT_THAT(std::string(ValidateSpec(spec, Mode::kPredict).message()),
+              HasSubstr("EstimatorSpec for predict: export output 'served' is not a value"));
+  EXPECT_THAT(std::string(ValidateSpec(spec, Mode::kEval).message()), HasSubstr("loss is required"));
+  spec.loss = ops::Const(s, Tensor::Of<float>({1, 2}, {2}));
+  EXPECT_THAT(std::string(ValidateSpec(spec, Mode::kEval).message()),
+              HasSubstr("loss must be an f32 scalar, got f32[2]"));
+}
+
+}  // namespace
+}  // namespace estimator
