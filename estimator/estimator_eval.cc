@@ -110,13 +110,9 @@ absl::StatusOr<EvalResult> Estimator::RunEvaluation(const InputFn& input_fn, con
   std::vector<graph::Tensor> out;
   double loss_sum = 0;
   int64_t batches = 0;
+  internal::BatchFeeder feeder(g.input_names);
   while (!end && !stop && (options.steps == 0 || batches < options.steps)) {
-    for (size_t i = 0; i < feeds.size(); ++i) {
-      const graph::Tensor* t = batch.Find(g.input_names[i]);
-      if (t == nullptr)
-        return absl::InvalidArgumentError(absl::StrCat("a batch lacks the input '", g.input_names[i], "'"));
-      feeds[i].second = *t;
-    }
+    if (absl::Status st = feeder.Feed(batch, &feeds); !st.ok()) return st;
     if (absl::Status st = g.session->Run(feeds, fetches, &out); !st.ok()) return st;
     const int64_t n = feeds.empty() ? 1 : feeds[0].second.dim(0);
     loss_sum += static_cast<double>(out[0].data<float>()[0]) * static_cast<double>(n);
@@ -225,14 +221,9 @@ absl::Status Estimator::Predict(const InputFn& input_fn, const PredictionCallbac
   for (const Output& p : g.placeholders) feeds.push_back({p, graph::Tensor()});
   std::vector<graph::Tensor> out;
   bool stop = false;
+  internal::BatchFeeder feeder(g.input_names);
   while (!end && !stop) {
-    for (size_t i = 0; i < feeds.size(); ++i) {
-      const graph::Tensor* t = batch.Find(g.input_names[i]);
-      if (t == nullptr) {
-        return absl::InvalidArgumentError(absl::StrCat("a batch lacks the input '", g.input_names[i], "'"));
-      }
-      feeds[i].second = *t;
-    }
+    if (absl::Status st = feeder.Feed(batch, &feeds); !st.ok()) return st;
     if (absl::Status st = g.session->Run(feeds, fetches, &out); !st.ok()) return st;
     const int64_t n = feeds.empty() ? 1 : feeds[0].second.dim(0);
     ctx.batch_size = n;

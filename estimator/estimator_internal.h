@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "estimator/estimator.h"
 #include "graph/session.h"
 
@@ -32,6 +33,31 @@ struct Estimator::LiveRun {
 };
 
 namespace internal {
+
+// Puts a batch's components into the feed list. Component positions are looked up by name on the first batch
+// (and again only if the batch's layout changes), so steady-state steps look nothing up by name.
+class BatchFeeder {
+ public:
+  explicit BatchFeeder(const std::vector<std::string>& names) : names_(names) {}
+  absl::Status Feed(const datasets::Element& batch, std::vector<graph::Feed>* feeds) {
+    if (batch.size() != layout_size_) {
+      index_.clear();
+      for (const std::string& name : names_) {
+        const int i = batch.IndexOf(name);
+        if (i < 0) return absl::InvalidArgumentError(absl::StrCat("a batch lacks the input '", name, "'"));
+        index_.push_back(i);
+      }
+      layout_size_ = batch.size();
+    }
+    for (size_t i = 0; i < index_.size(); ++i) (*feeds)[i].second = batch.tensor(index_[i]);
+    return absl::OkStatus();
+  }
+
+ private:
+  const std::vector<std::string>& names_;
+  std::vector<int> index_;
+  int layout_size_ = -1;
+};
 
 // Checkpoint metadata keys.
 inline constexpr char kGlobalStepKey[] = "global_step";

@@ -204,6 +204,7 @@ absl::Status Estimator::RunTrainingLoop(const TrainOptions& options,
   for (const Output& p : g.placeholders) feeds.push_back({p, graph::Tensor()});
   std::vector<Node*> targets = {g.spec.train_op};
   datasets::Element batch;
+  internal::BatchFeeder feeder(g.input_names);
   graph::RunTrace trace;
   SignalGuard signals;
   const auto start = std::chrono::steady_clock::now();
@@ -223,15 +224,10 @@ absl::Status Estimator::RunTrainingLoop(const TrainOptions& options,
       break;
     }
     if (end) break;
-    for (size_t i = 0; i < feeds.size(); ++i) {
-      const graph::Tensor* t = batch.Find(g.input_names[i]);
-      if (t == nullptr) {
-        result = absl::InvalidArgumentError(absl::StrCat("a batch lacks the input '", g.input_names[i], "'"));
-        break;
-      }
-      feeds[i].second = *t;
+    if (absl::Status st = feeder.Feed(batch, &feeds); !st.ok()) {
+      result = st;
+      break;
     }
-    if (!result.ok()) break;
     bool traced = false;
     for (const auto& h : all) traced |= h->WantsTrace(ctx.global_step + 1);
     if (traced) trace.steps.clear();
