@@ -86,23 +86,15 @@ absl::StatusOr<EvalResult> Estimator::RunEvaluation(const InputFn& input_fn, con
     fetches.push_back(m.labels.valid() ? m.labels : m.predictions);
     fetches.push_back(m.weights.valid() ? m.weights : m.predictions);
   }
-  std::vector<std::shared_ptr<Hook>> hooks = g.spec.evaluation_hooks;
-  hooks.insert(hooks.end(), options.hooks.begin(), options.hooks.end());
+  std::vector<std::shared_ptr<Hook>> hook_list = g.spec.evaluation_hooks;
+  hook_list.insert(hook_list.end(), options.hooks.begin(), options.hooks.end());
+  internal::HookRunner hooks(std::move(hook_list));
   HookContext ctx;
   ctx.mode = Mode::kEval;
   ctx.graph = g.scope.graph();
   ctx.session = g.session.get();
   ctx.model_dir = config_.model_dir;
-  std::vector<std::pair<size_t, size_t>> ranges;
-  for (auto& h : hooks) {
-    if (absl::Status st = h->Begin(ctx); !st.ok()) return st;
-    std::vector<Output> f = h->Fetches();
-    ranges.emplace_back(fetches.size(), f.size());
-    fetches.insert(fetches.end(), f.begin(), f.end());
-  }
-  for (auto& h : hooks) {
-    if (absl::Status st = h->AfterCreateSession(ctx); !st.ok()) return st;
-  }
+  if (absl::Status st = hooks.Start(ctx, &fetches); !st.ok()) return st;
   bool stop = false;
   const auto start = std::chrono::steady_clock::now();
   std::vector<graph::Feed> feeds;
@@ -129,16 +121,10 @@ absl::StatusOr<EvalResult> Estimator::RunEvaluation(const InputFn& input_fn, con
     ctx.loss = out[0].data<float>()[0];
     ctx.batch_size = n;
     ctx.wall_seconds = Seconds(start);
-    for (size_t h = 0; h < hooks.size(); ++h) {
-      absl::Status st =
-          hooks[h]->AfterRun(ctx, absl::MakeConstSpan(out).subspan(ranges[h].first, ranges[h].second), &stop);
-      if (!st.ok()) return st;
-    }
+    if (absl::Status st = hooks.AfterRun(ctx, out, &stop); !st.ok()) return st;
     if (absl::Status st = it->GetNext(&batch, &end); !st.ok()) return st;
   }
-  for (auto& h : hooks) {
-    if (absl::Status st = h->End(ctx); !st.ok()) return st;
-  }
+  if (absl::Status st = hooks.End(ctx); !st.ok()) return st;
   result.loss = result.num_examples > 0 ? loss_sum / static_cast<double>(result.num_examples) : 0;
   for (const EvalMetric& m : g.spec.eval_metrics) {
     for (const auto& [tag, value] : m.metric->Result().Flatten(m.name)) result.metrics[tag] = value;
@@ -201,22 +187,13 @@ absl::Status Estimator::Predict(const InputFn& input_fn, const PredictionCallbac
     fetches.push_back(o);
   }
   // The spec's prediction_hooks see each batch (their fetches follow the predictions).
-  const std::vector<std::shared_ptr<Hook>>& hooks = g.spec.prediction_hooks;
+  internal::HookRunner hooks(g.spec.prediction_hooks);
   HookContext ctx;
   ctx.mode = Mode::kPredict;
   ctx.graph = g.scope.graph();
   ctx.session = g.session.get();
   ctx.model_dir = config_.model_dir;
-  std::vector<std::pair<size_t, size_t>> ranges;
-  for (auto& h : hooks) {
-    if (absl::Status st = h->Begin(ctx); !st.ok()) return st;
-    std::vector<Output> f = h->Fetches();
-    ranges.emplace_back(fetches.size(), f.size());
-    fetches.insert(fetches.end(), f.begin(), f.end());
-  }
-  for (auto& h : hooks) {
-    if (absl::Status st = h->AfterCreateSession(ctx); !st.ok()) return st;
-  }
+  if (absl::Status st = hooks.Start(ctx, &fetches); !st.ok()) return st;
   std::vector<graph::Feed> feeds;
   for (const Output& p : g.placeholders) feeds.push_back({p, graph::Tensor()});
   std::vector<graph::Tensor> out;
@@ -227,11 +204,7 @@ absl::Status Estimator::Predict(const InputFn& input_fn, const PredictionCallbac
     if (absl::Status st = g.session->Run(feeds, fetches, &out); !st.ok()) return st;
     const int64_t n = feeds.empty() ? 1 : feeds[0].second.dim(0);
     ctx.batch_size = n;
-    for (size_t h = 0; h < hooks.size(); ++h) {
-      absl::Status st =
-          hooks[h]->AfterRun(ctx, absl::MakeConstSpan(out).subspan(ranges[h].first, ranges[h].second), &stop);
-      if (!st.ok()) return st;
-    }
+    if (absl::Status st = hooks.AfterRun(ctx, out, &stop); !st.ok()) return st;
     for (int64_t row = 0; row < n; ++row) {
       std::map<std::string, graph::Tensor> example;
       for (size_t k = 0; k < names.size(); ++k) {
@@ -252,9 +225,7 @@ absl::Status Estimator::Predict(const InputFn& input_fn, const PredictionCallbac
     }
     if (absl::Status st = it->GetNext(&batch, &end); !st.ok()) return st;
   }
-  for (auto& h : hooks) {
-    if (absl::Status st = h->End(ctx); !st.ok()) return st;
-  }
+  if (absl::Status st = hooks.End(ctx); !st.ok()) return st;
   return absl::OkStatus();
 }
 

@@ -34,6 +34,54 @@ struct Estimator::LiveRun {
 
 namespace internal {
 
+// The hooks of one loop and where each hook's extra fetches sit in the loop's fetch list.
+class HookRunner {
+ public:
+  explicit HookRunner(std::vector<std::shared_ptr<Hook>> hooks) : hooks_(std::move(hooks)) {}
+
+  // Begin on every hook, then appends every hook's Fetches() to `fetches`, then AfterCreateSession.
+  absl::Status Start(HookContext& ctx, std::vector<Output>* fetches) {
+    for (auto& h : hooks_) {
+      if (absl::Status st = h->Begin(ctx); !st.ok()) return st;
+    }
+    for (auto& h : hooks_) {
+      std::vector<Output> f = h->Fetches();
+      ranges_.emplace_back(fetches->size(), f.size());
+      fetches->insert(fetches->end(), f.begin(), f.end());
+    }
+    for (auto& h : hooks_) {
+      if (absl::Status st = h->AfterCreateSession(ctx); !st.ok()) return st;
+    }
+    return absl::OkStatus();
+  }
+  // AfterRun on every hook with its own slice of `out`; stops at the first error.
+  absl::Status AfterRun(HookContext& ctx, absl::Span<const graph::Tensor> out, bool* stop) {
+    for (size_t h = 0; h < hooks_.size(); ++h) {
+      absl::Status st = hooks_[h]->AfterRun(ctx, out.subspan(ranges_[h].first, ranges_[h].second), stop);
+      if (!st.ok()) return st;
+    }
+    return absl::OkStatus();
+  }
+  // End on every hook; returns the first error but runs them all.
+  absl::Status End(HookContext& ctx) {
+    absl::Status first = absl::OkStatus();
+    for (auto& h : hooks_) {
+      if (absl::Status st = h->End(ctx); !st.ok() && first.ok()) first = st;
+    }
+    return first;
+  }
+  bool WantsTrace(int64_t step) const {
+    for (const auto& h : hooks_) {
+      if (h->WantsTrace(step)) return true;
+    }
+    return false;
+  }
+
+ private:
+  std::vector<std::shared_ptr<Hook>> hooks_;
+  std::vector<std::pair<size_t, size_t>> ranges_;
+};
+
 // Puts a batch's components into the feed list. Component positions are looked up by name on the first batch
 // (and again only if the batch's layout changes), so steady-state steps look nothing up by name.
 class BatchFeeder {

@@ -187,19 +187,9 @@ absl::Status Estimator::RunTrainingLoop(const TrainOptions& options,
       return summaries->AddHistogram(tag, ctx.global_step, values);
     };
   }
-  for (auto& h : all) {
-    if (absl::Status st = h->Begin(ctx); !st.ok()) return st;
-  }
   std::vector<Output> fetches = {g.spec.loss, g.global_step};
-  std::vector<std::pair<size_t, size_t>> ranges;
-  for (auto& h : all) {
-    std::vector<Output> f = h->Fetches();
-    ranges.emplace_back(fetches.size(), f.size());
-    fetches.insert(fetches.end(), f.begin(), f.end());
-  }
-  for (auto& h : all) {
-    if (absl::Status st = h->AfterCreateSession(ctx); !st.ok()) return st;
-  }
+  internal::HookRunner runner(std::move(all));
+  if (absl::Status st = runner.Start(ctx, &fetches); !st.ok()) return st;
   std::vector<graph::Feed> feeds;
   for (const Output& p : g.placeholders) feeds.push_back({p, graph::Tensor()});
   std::vector<Node*> targets = {g.spec.train_op};
@@ -228,8 +218,7 @@ absl::Status Estimator::RunTrainingLoop(const TrainOptions& options,
       result = st;
       break;
     }
-    bool traced = false;
-    for (const auto& h : all) traced |= h->WantsTrace(ctx.global_step + 1);
+    const bool traced = runner.WantsTrace(ctx.global_step + 1);
     if (traced) trace.steps.clear();
     if (absl::Status st = sess.Run(feeds, fetches, targets, &out, traced ? &trace : nullptr); !st.ok()) {
       result = st;
@@ -240,16 +229,11 @@ absl::Status Estimator::RunTrainingLoop(const TrainOptions& options,
     ctx.global_step = out[1].data<int64_t>()[0];
     ctx.batch_size = feeds.empty() ? 0 : feeds[0].second.dim(0);
     ctx.wall_seconds = Seconds(start);
-    for (size_t h = 0; h < all.size() && result.ok(); ++h) {
-      result =
-          all[h]->AfterRun(ctx, absl::MakeConstSpan(out).subspan(ranges[h].first, ranges[h].second), &stop);
-    }
+    result = runner.AfterRun(ctx, out, &stop);
     if (!result.ok()) break;
   }
   // End hooks run even after a failure or a signal, so the last good state is saved.
-  for (auto& h : all) {
-    if (absl::Status st = h->End(ctx); !st.ok() && result.ok()) result = st;
-  }
+  if (absl::Status st = runner.End(ctx); !st.ok() && result.ok()) result = st;
   if (summaries != nullptr) {
     if (absl::Status st = summaries->Flush(); !st.ok() && result.ok()) result = st;
   }
