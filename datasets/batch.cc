@@ -87,15 +87,13 @@ class BatchDataset : public DatasetBase {
     }
 
     absl::Status Skip(int64_t n, int64_t* skipped) override {
-      const int64_t b = d_->options_.batch_size;
       *skipped = 0;
       if (done_) return absl::OkStatus();
-      const int64_t want =
-          n > std::numeric_limits<int64_t>::max() / b ? std::numeric_limits<int64_t>::max() : n * b;
-      int64_t got = 0;
-      if (absl::Status s = input_->Skip(want, &got); !s.ok()) return s;
-      if (got < want) done_ = true;
-      *skipped = d_->options_.drop_remainder ? got / b : (got + b - 1) / b;
+      if (absl::Status s = SkipBatches(input_.get(), n, d_->options_.batch_size, d_->options_.drop_remainder,
+                                       &done_, skipped);
+          !s.ok()) {
+        return s;
+      }
       batch_index_ += *skipped;
       return absl::OkStatus();
     }
@@ -184,6 +182,18 @@ absl::Status BatchOptions::Validate() const {
 absl::StatusOr<DatasetPtr> MakeBatchDataset(DatasetPtr input, const BatchOptions& options) {
   if (absl::Status s = options.Validate(); !s.ok()) return s;
   return DatasetPtr(std::make_shared<BatchDataset>(std::move(input), options));
+}
+
+absl::Status SkipBatches(IteratorBase* input, int64_t n, int64_t batch_size, bool drop_remainder, bool* done,
+                         int64_t* skipped) {
+  const int64_t want = n > std::numeric_limits<int64_t>::max() / batch_size
+                           ? std::numeric_limits<int64_t>::max()
+                           : n * batch_size;
+  int64_t got = 0;
+  if (absl::Status s = input->Skip(want, &got); !s.ok()) return s;
+  if (got < want) *done = true;
+  *skipped = drop_remainder ? got / batch_size : (got + batch_size - 1) / batch_size;
+  return absl::OkStatus();
 }
 
 }  // namespace datasets

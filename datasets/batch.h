@@ -22,6 +22,11 @@ struct BatchOptions {
 // alone; elements are copied in with memcpy.
 absl::StatusOr<DatasetPtr> MakeBatchDataset(DatasetPtr input, const BatchOptions& options);
 
+// Skips up to `n` batches of `batch_size` elements of `input` (Batch and PaddedBatch share it): *skipped
+// counts whole batches, plus a last partial one unless `drop_remainder`; *done is set when `input` ran out.
+absl::Status SkipBatches(IteratorBase* input, int64_t n, int64_t batch_size, bool drop_remainder, bool* done,
+                         int64_t* skipped);
+
 }  // namespace datasets
 
 #endif  // DATASETS_BATCH_H_

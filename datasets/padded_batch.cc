@@ -1,5 +1,7 @@
 #include "datasets/padded_batch.h"
 
+#include "datasets/batch.h"
+
 #include <algorithm>
 #include <cstring>
 #include <limits>
@@ -169,15 +171,13 @@ class PaddedBatchDataset : public DatasetBase {
     }
 
     absl::Status Skip(int64_t n, int64_t* skipped) override {
-      const int64_t b = d_->options_.batch_size;
       *skipped = 0;
       if (done_) return absl::OkStatus();
-      const int64_t want =
-          n > std::numeric_limits<int64_t>::max() / b ? std::numeric_limits<int64_t>::max() : n * b;
-      int64_t got = 0;
-      if (absl::Status s = input_->Skip(want, &got); !s.ok()) return s;
-      if (got < want) done_ = true;
-      *skipped = d_->options_.drop_remainder ? got / b : (got + b - 1) / b;
+      if (absl::Status s = SkipBatches(input_.get(), n, d_->options_.batch_size, d_->options_.drop_remainder,
+                                       &done_, skipped);
+          !s.ok()) {
+        return s;
+      }
       batch_index_ += *skipped;
       return absl::OkStatus();
     }

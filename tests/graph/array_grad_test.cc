@@ -12,6 +12,7 @@
 #include "gtest/gtest.h"
 #include "tests/graph/alloc_counter.h"
 #include "tests/graph/gradient_checker.h"
+#include "tests/graph/graph_test_util.h"
 
 namespace graph {
 namespace {
@@ -140,14 +141,7 @@ TEST(ArrayGradTest, GradientsOfTheAdjointOps) {
 
 // ---- the adjoint kernels against hand-computed tensors ----
 
-std::vector<Tensor> RunFetches(const Scope& s, std::vector<Output> fetches, std::vector<Feed> feeds = {}) {
-  EXPECT_TRUE(s.ok()) << s.status();
-  Session sess(*s.graph());
-  std::vector<Tensor> out;
-  absl::Status st = sess.Run(feeds, fetches, &out);
-  EXPECT_TRUE(st.ok()) << st;
-  return out;
-}
+using testing_util::RunFetches;
 
 TEST(SliceGradTest, PlacesDyAtBeginInZeros) {
   Scope s = Scope::NewRootScope();

@@ -9,6 +9,7 @@
 #include "graph/session.h"
 #include "gtest/gtest.h"
 #include "tests/graph/alloc_counter.h"
+#include "tests/graph/graph_test_util.h"
 
 namespace graph {
 namespace {
@@ -17,21 +18,10 @@ using ::testing::ElementsAre;
 using ::testing::ElementsAreArray;
 using ::testing::HasSubstr;
 
-std::vector<Tensor> RunFetches(const Scope& s, std::vector<Output> fetches, std::vector<Feed> feeds = {}) {
-  EXPECT_TRUE(s.ok()) << s.status();
-  Session sess(*s.graph());
-  std::vector<Tensor> out;
-  absl::Status st = sess.Run(feeds, fetches, &out);
-  EXPECT_TRUE(st.ok()) << st;
-  return out;
-}
+using testing_util::RunFetches;
 
-// The scope's error, checked to name the op and the line of this file that added it.
 std::string BuildError(const Scope& s, const std::string& op, int line) {
-  EXPECT_FALSE(s.ok());
-  const std::string msg(s.status().message());
-  EXPECT_THAT(msg, HasSubstr("array_ops_test.cc:" + std::to_string(line) + ": " + op));
-  return msg;
+  return testing_util::BuildError(s, "array_ops_test.cc", op, line);
 }
 
 std::vector<float> Iota(int n) {

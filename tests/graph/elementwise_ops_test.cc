@@ -6,6 +6,7 @@
 #include "graph/ops/state_ops.h"
 #include "graph/session.h"
 #include "gtest/gtest.h"
+#include "tests/graph/graph_test_util.h"
 
 namespace graph {
 namespace {
@@ -13,14 +14,7 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
-std::vector<Tensor> RunFetches(const Scope& s, std::vector<Output> fetches) {
-  EXPECT_TRUE(s.ok()) << s.status();
-  Session sess(*s.graph());
-  std::vector<Tensor> out;
-  absl::Status st = sess.Run(fetches, &out);
-  EXPECT_TRUE(st.ok()) << st;
-  return out;
-}
+using testing_util::RunFetches;
 
 TEST(ElementwiseTest, ArithmeticSameShape) {
   Scope s = Scope::NewRootScope();

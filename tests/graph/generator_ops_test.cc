@@ -11,6 +11,7 @@
 #include "graph/session.h"
 #include "gtest/gtest.h"
 #include "tests/graph/alloc_counter.h"
+#include "tests/graph/graph_test_util.h"
 
 namespace graph {
 namespace {
@@ -18,20 +19,10 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
-std::vector<Tensor> RunFetches(const Scope& s, std::vector<Output> fetches) {
-  EXPECT_TRUE(s.ok()) << s.status();
-  Session sess(*s.graph());
-  std::vector<Tensor> out;
-  absl::Status st = sess.Run(fetches, &out);
-  EXPECT_TRUE(st.ok()) << st;
-  return out;
-}
+using testing_util::RunFetches;
 
 std::string BuildError(const Scope& s, const std::string& op, int line) {
-  EXPECT_FALSE(s.ok());
-  const std::string msg(s.status().message());
-  EXPECT_THAT(msg, HasSubstr("generator_ops_test.cc:" + std::to_string(line) + ": " + op));
-  return msg;
+  return testing_util::BuildError(s, "generator_ops_test.cc", op, line);
 }
 
 TEST(PhiloxTest, KnownAnswerVectors) {
