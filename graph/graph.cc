@@ -104,11 +104,13 @@ bool Graph::IsSelfOrAncestor(const Graph* g) const {
 }
 
 Output Graph::Capture(Output outer) {
-  for (size_t i = 0; i < captures_.size(); ++i) {
-    if (captures_[i] == outer) return args_[args_.size() - captures_.size() + i];
-  }
+  // captures_ holds values of the parent graph: a value from further out is first captured by the parent
+  // (once, however often it is used here).
   Output in_parent = outer;
   if (outer.node->graph() != parent_) in_parent = parent_->Capture(outer);
+  for (size_t i = 0; i < captures_.size(); ++i) {
+    if (captures_[i] == in_parent) return args_[args_.size() - captures_.size() + i];
+  }
   NodeDef def;
   def.kind = OpKind::kArg;
   def.name = UniqueName(absl::StrCat("capture/", outer.node->name()));

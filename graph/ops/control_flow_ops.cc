@@ -262,13 +262,14 @@ class WhileKernel : public Kernel {
 
   absl::Status Run(RunContext& ctx) override {
     CopyAll(inputs_, absl::MakeSpan(outputs_), n_);
-    CopyAll(cond_captures_, cond_->feeds().subspan(n_), cond_captures_.size());
-    CopyAll(body_captures_, body_->feeds().subspan(n_), body_captures_.size());
     for (int64_t iter = 0; max_iterations_ < 0 || iter < max_iterations_; ++iter) {
+      // A subgraph's plan may reuse a feed's bytes after its last read, so captures are fed on every run.
       CopyAll(outputs_, cond_->feeds(), n_);
+      CopyAll(cond_captures_, cond_->feeds().subspan(n_), cond_captures_.size());
       if (absl::Status st = cond_->Run(ctx); !st.ok()) return st;
       if (!*cond_->results()[0].data<bool>()) break;
       CopyAll(outputs_, body_->feeds(), n_);
+      CopyAll(body_captures_, body_->feeds().subspan(n_), body_captures_.size());
       if (absl::Status st = body_->Run(ctx); !st.ok()) return st;
       CopyAll(body_->results(), absl::MakeSpan(outputs_), n_);
     }

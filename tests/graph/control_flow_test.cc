@@ -54,6 +54,70 @@ TEST(WhileLoopTest, CapturesOuterTensorsAndFeedsAndRunsZeroTimes) {
   EXPECT_EQ(out[1].data<float>()[0], 0.0f);
 }
 
+TEST(WhileLoopTest, CaptureReadEarlyInTheBodyKeepsItsValueOnEveryIteration) {
+  // x <- Identity(x * w + 1): the body's last read of w comes before later nodes that may reuse its bytes.
+  // By hand: [1, 2] -> [1.5, -3] -> [1.75, 7] -> [1.875, -13].
+  Scope s = Scope::NewRootScope();
+  auto w = ops::Const(s, Tensor::Of<float>({0.5f, -2.0f}, {2}));
+  Vars r = ops::WhileLoop(
+      s, [](const Scope& s, const Vars& v) { return ops::Less(s, v[1], 3); },
+      [&](const Scope& s, const Vars& v) {
+        return Vars{ops::Identity(s, ops::Add(s, ops::Mul(s, v[0], w), 1.0f)), ops::Add(s, v[1], 1)};
+      },
+      {ops::Const(s, Tensor::Of<float>({1, 2}, {2})), ops::Const(s, 0)});
+  ASSERT_TRUE(s.ok()) << s.status();
+  Session session(*s.graph());
+  std::vector<Tensor> out;
+  ASSERT_TRUE(session.Run(r, &out).ok());
+  EXPECT_THAT(out[0].ToVector<float>(), ElementsAre(1.875f, -13.0f));
+  EXPECT_EQ(out[1].data<int32_t>()[0], 3);
+}
+
+TEST(WhileLoopTest, IdentityOfACaptureInTheBodyAddsItsValueEveryIteration) {
+  // while v0 < 4: (v0 + 1, v1 + Identity(one)) from (0, 0) gives (4, 4).
+  Scope s = Scope::NewRootScope();
+  Output one = ops::Const(s, 1);
+  Vars r = ops::WhileLoop(
+      s, [](const Scope& s, const Vars& v) { return ops::Less(s, v[0], 4); },
+      [&](const Scope& s, const Vars& v) {
+        return Vars{ops::Add(s, v[0], 1), ops::Add(s, v[1], ops::Identity(s, one))};
+      },
+      {ops::Const(s, 0), ops::Const(s, 0)});
+  ASSERT_TRUE(s.ok()) << s.status();
+  Session session(*s.graph());
+  std::vector<Tensor> out;
+  ASSERT_TRUE(session.Run(r, &out).ok());
+  EXPECT_EQ(out[0].data<int32_t>()[0], 4);
+  EXPECT_EQ(out[1].data<int32_t>()[0], 4);
+}
+
+TEST(WhileLoopTest, ValueFromTwoLevelsOutIsCapturedOncePerLevel) {
+  // An inner loop using the same outer constant twice captures it once in each enclosing body.
+  Scope s = Scope::NewRootScope();
+  Output w = ops::Const(s, 2);
+  Graph* outer_body = nullptr;
+  Vars r = ops::WhileLoop(
+      s, [](const Scope& s, const Vars& v) { return ops::Less(s, v[0], 3); },
+      [&](const Scope& s, const Vars& v) {
+        outer_body = s.graph();
+        Vars inner = ops::WhileLoop(
+            s, [](const Scope& s, const Vars& u) { return ops::Less(s, u[0], 2); },
+            [&](const Scope& s, const Vars& u) {
+              return Vars{ops::Add(s, u[0], 1), ops::Add(s, ops::Add(s, u[1], w), w)};
+            },
+            {ops::Const(s, 0), v[1]});
+        return Vars{ops::Add(s, v[0], 1), inner[1]};
+      },
+      {ops::Const(s, 0), ops::Const(s, 0)});
+  ASSERT_TRUE(s.ok()) << s.status();
+  ASSERT_NE(outer_body, nullptr);
+  EXPECT_EQ(outer_body->captures().size(), 1u);
+  Session session(*s.graph());
+  std::vector<Tensor> out;
+  ASSERT_TRUE(session.Run(r, &out).ok());
+  EXPECT_EQ(out[1].data<int32_t>()[0], 3 * 2 * 4);  // 3 outer × 2 inner iterations × (w + w)
+}
+
 TEST(WhileLoopTest, NestedLoopsComputeTriangularSum) {
   // total = sum_{i<4} sum_{j<i} 1 = 0+1+2+3 = 6, with the inner bound captured from the outer loop.
   Scope s = Scope::NewRootScope();
