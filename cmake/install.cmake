@@ -19,7 +19,7 @@ set(ESTIMATOR_INSTALL_LIBDIR "${CMAKE_INSTALL_LIBDIR}/estimator"
     CACHE STRING "Where the libraries are installed, relative to the prefix")
 
 # The exported libraries. models and estimator_main exist once their folders are part of the build.
-set(_estimator_exported graph_tensor graph layers datasets metrics estimator_lib configs)
+set(_estimator_exported graph_tensor graph layers datasets metrics onnx_export estimator_lib configs)
 foreach(_target models estimator_main)
   if(TARGET ${_target})
     list(APPEND _estimator_exported ${_target})

@@ -13,6 +13,7 @@ PACKAGES=(
   build-essential cmake ninja-build pkg-config git ca-certificates
   libdnnl-dev ocl-icd-opencl-dev libyaml-cpp-dev libabsl-dev
   libgtest-dev libgmock-dev libbenchmark-dev zlib1g-dev nlohmann-json3-dev
+  libonnx-dev libprotobuf-dev protobuf-compiler
   dataset-fashion-mnist python3-sklearn
 )
 
