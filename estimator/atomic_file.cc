@@ -66,16 +66,6 @@ absl::Status WriteAll(int fd, const std::vector<ByteRange>& pieces, const std::s
   return absl::OkStatus();
 }
 
-absl::Status SyncDirectory(const std::string& dir) {
-  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return ErrnoError("cannot open directory", dir, errno);
-  const int rc = ::fsync(fd);
-  const int err = errno;
-  ::close(fd);
-  if (rc != 0 && err != EINVAL) return ErrnoError("cannot fsync directory", dir, err);
-  return absl::OkStatus();
-}
-
 // Everything up to and including the rename; the caller removes `tmp_path` on failure.
 absl::Status WriteAndRename(const std::string& path, const std::string& tmp_path,
                             const std::vector<ByteRange>& pieces) {
@@ -94,6 +84,16 @@ absl::Status WriteAndRename(const std::string& path, const std::string& tmp_path
 }
 
 }  // namespace
+
+absl::Status SyncDirectory(const std::string& dir) {
+  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return ErrnoError("cannot open directory", dir, errno);
+  const int rc = ::fsync(fd);
+  const int err = errno;
+  ::close(fd);
+  if (rc != 0 && err != EINVAL) return ErrnoError("cannot fsync directory", dir, err);
+  return absl::OkStatus();
+}
 
 absl::Status WriteFileAtomically(const std::string& path, const std::vector<ByteRange>& pieces) {
   if (path.empty() || path.back() == '/') {

@@ -33,6 +33,9 @@ absl::Status WriteFileAtomically(const std::string& path, const std::vector<Byte
 // Convenience form for a single string.
 absl::Status WriteFileAtomically(const std::string& path, absl::string_view contents);
 
+// fsyncs a directory so that renames and creations in it survive a crash; errors name the directory.
+absl::Status SyncDirectory(const std::string& dir);
+
 // Reads the whole of `path`; NotFound if it does not exist, another error naming the file on I/O failure.
 absl::StatusOr<std::string> ReadFileToString(const std::string& path);
 

@@ -14,6 +14,7 @@
 #include "absl/status/statusor.h"
 #include "datasets/dataset.h"
 #include "estimator/checkpoint_manager.h"
+#include "estimator/export.h"
 #include "estimator/hooks.h"
 #include "estimator/model_fn.h"
 #include "estimator/run_config.h"
@@ -72,6 +73,20 @@ struct WarmStartSettings {
   absl::Status Validate() const;
 };
 
+struct ExportOptions {
+  std::string checkpoint = {};  // a checkpoint file (empty: the latest valid one in model_dir)
+  bool onnx = false;            // also write model.onnx (fails, listing them, when an op has no ONNX form)
+  int keep = 5;                 // exports kept under export_dir_base, newest by step (0: all)
+  std::string config = {};      // the resolved config, stored in metadata.json
+  std::map<std::string, double> eval_metrics = {};  // stored in metadata.json (exporters set it)
+  graph::InferenceGraphOptions inference = {};
+};
+
+// The serving input matching an input pipeline: its first batch's components that are not labels, with
+// their dtypes and per-example shapes.
+absl::StatusOr<ServingInput> ServingInputFromInput(const InputFn& input_fn,
+                                                   const std::vector<std::string>& label_keys = {"label"});
+
 // One prediction: each predictions tensor's row for one example.
 using PredictionCallback = std::function<bool(const std::map<std::string, graph::Tensor>& example)>;
 
@@ -111,6 +126,14 @@ class Estimator {
   // Streams per-example predictions from a checkpoint until the input ends or `on_example` returns false.
   absl::Status Predict(const InputFn& input_fn, const PredictionCallback& on_example,
                        const std::string& checkpoint = "");
+
+  // Exports a checkpoint for serving to <export_dir_base>/<global_step>/ (estimator/export.h): builds the
+  // PREDICT graph with one placeholder per serving feature, freezes the checkpoint's variables into it,
+  // prunes it to the spec's export_outputs (or its predictions), removes dropout, folds batch normalization
+  // and writes it atomically with its signature. Returns the export's directory. Outputs of the export equal
+  // Predict's on the same checkpoint (bitwise unless batch normalization was folded).
+  absl::StatusOr<std::string> Export(const std::string& export_dir_base, const ServingInput& serving_input,
+                                     const ExportOptions& options = {});
 
   // Sets the warm start used by later Train calls that start with no checkpoint in model_dir (nullopt: none).
   void set_warm_start(std::optional<WarmStartSettings> settings) { warm_start_ = std::move(settings); }

@@ -73,6 +73,9 @@ absl::Status EvalSpec::Validate() const {
   if (early_stopping.enabled()) {
     if (absl::Status st = early_stopping.Validate(); !st.ok()) return st;
   }
+  for (const auto& exporter : exporters) {
+    if (exporter == nullptr) return absl::InvalidArgumentError("EvalSpec.exporters holds a null exporter");
+  }
   return best_checkpoint.Validate();
 }
 
@@ -113,17 +116,22 @@ absl::StatusOr<std::vector<EvalResult>> TrainAndEvaluate(Estimator& estimator, c
     if (eval_spec.best_checkpoint.enabled()) {
       if (auto kept = best.Update(*result, result->checkpoint); !kept.ok()) return kept.status();
     }
+    bool stop_now = !more;
+    if (eval_spec.early_stopping.enabled()) {
+      auto stop = stopper.Update(*result);
+      if (!stop.ok()) return stop.status();
+      stop_now = stop_now || *stop;
+    }
+    for (const std::shared_ptr<Exporter>& exporter : eval_spec.exporters) {
+      auto exported = exporter->Export(estimator, *result, stop_now);
+      if (!exported.ok()) return exported.status();
+    }
     if (int sig = signals.signal(); sig != 0) {
       return absl::CancelledError(absl::StrCat("interrupted by signal ", sig,
                                                " during the evaluation at step ", *step,
                                                "; the checkpoint of that step was saved"));
     }
-    if (eval_spec.early_stopping.enabled()) {
-      auto stop = stopper.Update(*result);
-      if (!stop.ok()) return stop.status();
-      if (*stop) break;
-    }
-    if (!more) break;
+    if (stop_now) break;
   }
   return results;
 }

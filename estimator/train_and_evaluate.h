@@ -14,6 +14,7 @@
 #include "absl/status/statusor.h"
 #include "estimator/early_stopping.h"
 #include "estimator/estimator.h"
+#include "estimator/exporters.h"
 #include "estimator/hooks.h"
 
 namespace estimator {
@@ -34,6 +35,9 @@ struct EvalSpec {
   std::string name = {};    // results go to model_dir/eval[_<name>]/
   EarlyStoppingOptions early_stopping = {};    // off unless its metric is set
   BestCheckpointOptions best_checkpoint = {};  // off unless its metric is set
+  // Called after every evaluation (after the best-checkpoint copy, with is_final on the last one); an
+  // exporter's error ends the run with that error (the evaluated checkpoint stays saved).
+  std::vector<std::shared_ptr<Exporter>> exporters = {};
 
   // input_fn set, ranges, the nested options; errors name the field.
   absl::Status Validate() const;

@@ -20,6 +20,17 @@ std::string FreshTestDir(const std::string& name) {
   return dir;
 }
 
+estimator::RunConfig QuietRunConfig(const std::string& model_dir, int64_t seed) {
+  estimator::RunConfig c;
+  c.model_dir = model_dir;
+  c.random_seed = seed;
+  c.save_checkpoints_secs = 0;
+  c.save_summary_steps = 0;
+  c.log_step_count_steps = 0;
+  c.intra_op_threads = 1;
+  return c;
+}
+
 datasets::Element MakeToyData(uint32_t seed) {
   std::mt19937 rng(seed);
   std::uniform_real_distribution<float> u(-1, 1);

@@ -7,11 +7,16 @@
 
 #include "datasets/element.h"
 #include "estimator/model_fn.h"
+#include "estimator/run_config.h"
 
 namespace estimator_test {
 
 // An empty directory <gtest temp dir>/<name> (removed first if it exists).
 std::string FreshTestDir(const std::string& name);
+
+// A RunConfig for tests: `model_dir`, `seed`, one oneDNN thread, and no timed checkpoints, summaries or step
+// logs (checkpoints come only at the end of Train calls).
+estimator::RunConfig QuietRunConfig(const std::string& model_dir, int64_t seed);
 
 // 64 examples {"x": f32[4] uniform in [-1, 1), "label": i64 = (x0 + x1 > x2 + x3)}, drawn with `seed`.
 datasets::Element MakeToyData(uint32_t seed);
