@@ -5,6 +5,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "configs/yaml_tree.h"
 
@@ -15,6 +16,8 @@ struct CommandInfo {
   const char* summary;
   std::vector<std::string> flags;  // flags besides --help
   bool needs_config;
+  // Flag texts that differ from FlagHelp()'s for this command.
+  std::map<std::string, std::string> help = {};
 };
 
 const std::map<std::string, CommandInfo>& Commands() {
@@ -29,12 +32,22 @@ const std::map<std::string, CommandInfo>& Commands() {
         {"config", "set", "model_dir", "checkpoint"},
         true}},
       {"predict",
-       {"write predictions for eval.input (or --input) as JSON lines to stdout or --output",
-        {"config", "set", "model_dir", "checkpoint", "input", "output"},
-        true}},
-      {"export", {"export the trained model for serving", {"config", "set", "model_dir"}, true}},
+       {"write predictions for eval.input (or --input) as JSON lines or CSV to stdout or --output, from a "
+        "checkpoint or, with --export_dir, from an export (no model code needed; the config defaults to the "
+        "one stored in the export)",
+        {"config", "set", "model_dir", "checkpoint", "input", "output", "output_format", "export_dir"},
+        true,
+        {{"export_dir", "an export directory (<export.dir>/<step>) to predict with"},
+         {"config", "the YAML config (optional with --export_dir: the export's own by default)"}}}},
+      {"export",
+       {"export a checkpoint for serving to <export.dir>/<global_step>/: inference graph, weights, signature "
+        "(and model.onnx with format onnx)",
+        {"config", "set", "model_dir", "checkpoint", "format", "export_dir"},
+        true,
+        {{"export_dir", "write under DIR instead of export.dir (default <model_dir>/export)"}}}},
       {"train_and_evaluate",
-       {"train with evaluations every eval.every_steps and at the end (early stopping, best checkpoint)",
+       {"train with evaluations every eval.every_steps and at the end (early stopping, best checkpoint, "
+        "export.exporter)",
         {"config", "set", "model_dir"},
         true}},
       {"print-config",
@@ -44,16 +57,32 @@ const std::map<std::string, CommandInfo>& Commands() {
   return *commands;
 }
 
-const std::map<std::string, std::string>& FlagHelp() {
-  static const auto* help = new std::map<std::string, std::string>{
-      {"config", "--config FILE          the YAML config (docs/CONFIG.md)"},
-      {"set", "--set key.path=value   override one config key (repeatable; the value is YAML)"},
-      {"model_dir", "--model_dir DIR        use DIR instead of run.model_dir"},
-      {"checkpoint", "--checkpoint FILE      a checkpoint file (default: the latest in model_dir)"},
-      {"input", "--input FILE           data file replacing eval.input's (csv path, or idx images)"},
-      {"output", "--output FILE          write the JSON lines to FILE (atomically) instead of stdout"},
+struct FlagInfo {
+  std::string syntax;  // "--config FILE"
+  std::string help;
+};
+
+const std::map<std::string, FlagInfo>& FlagHelp() {
+  static const auto* help = new std::map<std::string, FlagInfo>{
+      {"config", {"--config FILE", "the YAML config (docs/CONFIG.md)"}},
+      {"set", {"--set key.path=value", "override one config key (repeatable; the value is YAML)"}},
+      {"model_dir", {"--model_dir DIR", "use DIR instead of run.model_dir"}},
+      {"checkpoint", {"--checkpoint FILE", "a checkpoint file (default: the latest in model_dir)"}},
+      {"input", {"--input FILE", "data file replacing eval.input's (csv path, or idx images)"}},
+      {"output", {"--output FILE", "write the predictions to FILE (atomically) instead of stdout"}},
+      {"output_format", {"--output_format FORMAT", "jsonl (default: one JSON object per line) or csv"}},
+      {"format", {"--format FORMAT", "safetensors or onnx (default: export.format)"}},
+      {"export_dir", {"--export_dir DIR", ""}},
   };
   return *help;
+}
+
+// The value of flag `name` when it must be one of `names`; else a usage error with a suggestion.
+absl::Status CheckChoice(const std::string& name, const std::string& value,
+                         const std::vector<std::string>& names) {
+  if (value.empty() || std::find(names.begin(), names.end(), value) != names.end()) return absl::OkStatus();
+  return absl::InvalidArgumentError(
+      absl::StrCat("--", name, " ", value, ": unknown value; ", configs::SuggestFrom(value, names)));
 }
 
 }  // namespace
@@ -114,6 +143,15 @@ absl::StatusOr<CommandLine> ParseCommandLine(const std::vector<std::string>& arg
       cl.input = value;
     } else if (name == "output") {
       cl.output = value;
+    } else if (name == "output_format") {
+      if (absl::Status st = CheckChoice(name, value, {"jsonl", "csv"}); !st.ok()) return st;
+      cl.output_format = value;
+    } else if (name == "format") {
+      if (absl::Status st = CheckChoice(name, value, {"safetensors", "onnx"}); !st.ok()) return st;
+      cl.format = value;
+    } else if (name == "export_dir") {
+      if (value.empty()) return absl::InvalidArgumentError("--export_dir needs a directory");
+      cl.export_dir = value;
     }
   }
   if (positional.empty()) {
@@ -135,8 +173,18 @@ absl::StatusOr<CommandLine> ParseCommandLine(const std::vector<std::string>& arg
       return absl::InvalidArgumentError(absl::StrCat(cl.command, " does not take --", f));
     }
   }
-  if (info.needs_config && cl.config.empty() && !cl.help) {
-    return absl::InvalidArgumentError(absl::StrCat(cl.command, " needs --config FILE"));
+  const bool from_export = cl.command == "predict" && !cl.export_dir.empty();
+  if (from_export) {
+    for (const char* flag : {"checkpoint", "model_dir"}) {
+      if (std::find(flags_seen.begin(), flags_seen.end(), flag) != flags_seen.end()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("predict --export_dir does not take --", flag, " (the export holds its weights)"));
+      }
+    }
+  }
+  if (info.needs_config && cl.config.empty() && !cl.help && !from_export) {
+    return absl::InvalidArgumentError(absl::StrCat(cl.command, " needs --config FILE",
+                                                   cl.command == "predict" ? " or --export_dir DIR" : ""));
   }
   return cl;
 }
@@ -157,17 +205,22 @@ std::string Usage(const std::string& command) {
     return text;
   }
   const CommandInfo& info = it->second;
+  const bool optional_config = command == "predict";  // not with --export_dir
   std::string text = absl::StrCat("usage: estimator ", command);
   for (const std::string& f : info.flags) {
-    const std::string& help = FlagHelp().at(f);
-    const std::string flag = help.substr(0, help.find("  "));  // "--model_dir DIR"
-    absl::StrAppend(&text, f == "config" ? absl::StrCat(" ", flag)
-                           : f == "set"  ? absl::StrCat(" [", flag, "]...")
-                                         : absl::StrCat(" [", flag, "]"));
+    const std::string& flag = FlagHelp().at(f).syntax;
+    absl::StrAppend(&text, f == "config" && !optional_config ? absl::StrCat(" ", flag)
+                           : f == "set"                      ? absl::StrCat(" [", flag, "]...")
+                                                             : absl::StrCat(" [", flag, "]"));
   }
   absl::StrAppend(&text, "\n\n", info.summary, "\n\nflags:\n");
-  for (const std::string& f : info.flags) absl::StrAppend(&text, "  ", FlagHelp().at(f), "\n");
-  absl::StrAppend(&text, "  --help                 show this text\n");
+  for (const std::string& f : info.flags) {
+    const FlagInfo& flag = FlagHelp().at(f);
+    auto own = info.help.find(f);
+    absl::StrAppend(&text, "  ", absl::StrFormat("%-24s ", flag.syntax),
+                    own != info.help.end() ? own->second : flag.help, "\n");
+  }
+  absl::StrAppend(&text, absl::StrFormat("  %-24s show this text\n", "--help"));
   return text;
 }
 

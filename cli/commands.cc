@@ -6,13 +6,16 @@
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "cli/command_line.h"
+#include "cli/export_command.h"
 #include "cli/predict_command.h"
 #include "cli/progress_hook.h"
 #include "cli/run_setup.h"
+#include "cli/serving_predict.h"
 #include "configs/config.h"
 #include "estimator/atomic_file.h"
 #include "estimator/model_registry.h"
@@ -96,6 +99,8 @@ int TrainAndEvaluateCommand(const CommandLine& cl, const configs::Config& config
   if (!train.ok()) return Fail(io, cl.command, train.status(), kExitFailure);
   absl::StatusOr<datasets::Dataset> eval = configs::BuildDataset(config.eval.input);
   if (!eval.ok()) return Fail(io, cl.command, eval.status(), kExitFailure);
+  auto exporters = ConfiguredExporters(config);
+  if (!exporters.ok()) return Fail(io, cl.command, exporters.status(), kExitFailure);
   auto est = MakeEstimator(config, &console);
   if (!est.ok()) return Fail(io, cl.command, est.status(), kExitFailure);
   if (absl::Status st = WriteResolvedConfig(config); !st.ok()) return Fail(io, cl.command, st, kExitFailure);
@@ -113,6 +118,7 @@ int TrainAndEvaluateCommand(const CommandLine& cl, const configs::Config& config
   eval_spec.name = config.eval.name;
   eval_spec.early_stopping = config.eval.early_stopping;
   eval_spec.best_checkpoint = config.eval.best_checkpoint;
+  eval_spec.exporters = *std::move(exporters);  // after every evaluation (export.exporter)
   const auto start = std::chrono::steady_clock::now();
   auto results = estimator::TrainAndEvaluate(**est, train_spec, eval_spec);
   if (!results.ok()) return Fail(io, cl.command, results.status(), kExitFailure);
@@ -134,6 +140,7 @@ int RunCommand(const CommandLine& cl, const CliIo& io) {
     for (const std::string& name : estimator::ModelNames()) *io.out << name << "\n";
     return kExitOk;
   }
+  if (cl.command == "predict" && !cl.export_dir.empty()) return PredictFromExport(cl, io);
   absl::StatusOr<configs::Config> config = LoadCliConfig(cl);
   if (!config.ok()) return Fail(io, cl.command, config.status(), kExitUsage);
   const bool needs_eval =
@@ -152,12 +159,7 @@ int RunCommand(const CommandLine& cl, const CliIo& io) {
   if (cl.command == "evaluate") return Evaluate(cl, *config, io);
   if (cl.command == "train_and_evaluate") return TrainAndEvaluateCommand(cl, *config, io);
   if (cl.command == "predict") return Predict(cl, *config, io);
-  // export
-  return Fail(
-      io, cl.command,
-      absl::UnimplementedError("exporting is not available in this build: the library has no exporter "
-                               "yet (checkpoints in model_dir hold every trained variable)"),
-      kExitFailure);
+  return ExportCommand(cl, *config, io);
 }
 
 }  // namespace

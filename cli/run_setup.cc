@@ -57,13 +57,18 @@ estimator::Params MakeParams(const configs::Config& config) {
   return params;
 }
 
+const std::vector<std::string>& LabelKeys() {
+  static const auto* keys = new std::vector<std::string>{"label"};  // configs' input specs name it so
+  return *keys;
+}
+
 absl::StatusOr<std::unique_ptr<estimator::Estimator>> MakeEstimator(const configs::Config& config,
                                                                     Console* console) {
   absl::StatusOr<estimator::ModelFn> fn = estimator::FindModel(config.model.name);
   if (!fn.ok()) return fn.status();
   estimator::RunConfig run = config.run;
   run.log_step_count_steps = 0;  // the ProgressHook logs instead
-  auto est = std::make_unique<estimator::Estimator>(*fn, run, MakeParams(config));
+  auto est = std::make_unique<estimator::Estimator>(*fn, run, MakeParams(config), LabelKeys());
   est->set_log_sink([console](const std::string& line) { console->Line(line); });
   return est;
 }

@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -26,6 +27,9 @@ absl::StatusOr<configs::Config> LoadCliConfig(const CommandLine& cl);
 // config.model.params with the configured training op: train.optimizer (layers::CreateOptimizer), its
 // learning-rate schedule and gradient clipping. Errors building it are recorded in the model's scope.
 estimator::Params MakeParams(const configs::Config& config);
+
+// The dataset components that are labels for the Estimators of the command line (the others are features).
+const std::vector<std::string>& LabelKeys();
 
 // An Estimator for the registered model of `config`. Its log lines go to `console`; the RunConfig's
 // log_step_count_steps is left to a ProgressHook (see MakeProgressHook), so it is 0 in the Estimator's copy.

@@ -64,11 +64,20 @@ struct EvalConfig {
   estimator::EvalOptions ToEvalOptions() const;
 };
 
-// Export formats: "safetensors" (the toolkit's inference graph + weights + signature) or "onnx".
+// Export formats: "safetensors" (the toolkit's inference graph + weights + signature) or "onnx" (the same,
+// plus model.onnx). `exporter` is what train_and_evaluate exports after its evaluations: "none", "latest"
+// (every evaluated checkpoint, to <run.model_dir>/export/latest/) or "best" (a checkpoint whose `metric`
+// beats every earlier export's, to <run.model_dir>/export/best/).
 struct ExportConfig {
   std::string dir;  // empty: <run.model_dir>/export
   int keep = 5;     // newest exports kept (0: all)
   std::string format = "safetensors";
+  std::string exporter = "none";
+  std::string metric = "loss";                                    // exporter "best" only
+  estimator::MetricGoal goal = estimator::MetricGoal::kMinimize;  // exporter "best" only
+
+  // The estimator's options for keep and format (ExportOptions::onnx).
+  estimator::ExportOptions ToExportOptions() const;
 };
 
 struct Config {

@@ -107,11 +107,27 @@ absl::Status ParseEval(const MapReader& top, EvalConfig* out) {
 }
 
 absl::Status ParseExport(const MapReader& top, ExportConfig* out) {
-  MapReader r(top.Find("export"), "export", top.WhereOf("export"));
-  CONFIGS_RETURN_IF_ERROR(r.CheckKeys({"dir", "keep", "format"}));
+  const YamlNode* node = top.Find("export");
+  MapReader r(node, "export", top.WhereOf("export"));
+  CONFIGS_RETURN_IF_ERROR(r.CheckKeys({"dir", "keep", "format", "exporter", "metric", "mode"}));
   CONFIGS_RETURN_IF_ERROR(r.String("dir", &out->dir));
   CONFIGS_RETURN_IF_ERROR(r.Int32("keep", &out->keep, 0));
-  return r.Enum("format", {"safetensors", "onnx"}, &out->format);
+  CONFIGS_RETURN_IF_ERROR(r.Enum("format", {"safetensors", "onnx"}, &out->format));
+  CONFIGS_RETURN_IF_ERROR(r.Enum("exporter", {"none", "latest", "best"}, &out->exporter));
+  if (out->exporter != "best") {
+    // metric and mode choose which evaluations the best exporter exports; elsewhere they would be ignored.
+    if (node == nullptr || !node->IsMap()) return absl::OkStatus();
+    for (const YamlEntry& e : node->entries) {
+      if (e.key == "metric" || e.key == "mode") {
+        return ConfigError(e.key_where, r.PathOf(e.key),
+                           absl::StrCat("applies to exporter best, not ", out->exporter));
+      }
+    }
+    return absl::OkStatus();
+  }
+  CONFIGS_RETURN_IF_ERROR(r.String("metric", &out->metric));
+  if (out->metric.empty()) return r.Error("metric", "must name a metric (or loss)");
+  return ParseGoal(r, &out->goal);
 }
 
 absl::StatusOr<Config> FromTree(YamlNode root, const std::string& source,
@@ -146,6 +162,13 @@ estimator::EvalOptions EvalConfig::ToEvalOptions() const {
   estimator::EvalOptions o;
   o.steps = steps;
   o.name = name;
+  return o;
+}
+
+estimator::ExportOptions ExportConfig::ToExportOptions() const {
+  estimator::ExportOptions o;
+  o.keep = keep;
+  o.onnx = format == "onnx";
   return o;
 }
 

@@ -206,8 +206,13 @@ std::string PrintConfig(const Config& c) {
                       "\n    mode: ", estimator::MetricGoalName(e.best_checkpoint.goal), "\n");
     }
   }
-  absl::StrAppend(&out, "export:\n  dir: ", Quote(c.export_.dir), "\n  keep: ", c.export_.keep,
-                  "\n  format: ", c.export_.format, "\n");
+  const ExportConfig& x = c.export_;
+  absl::StrAppend(&out, "export:\n  dir: ", Quote(x.dir), "\n  keep: ", x.keep, "\n  format: ", x.format,
+                  "\n  exporter: ", x.exporter, "\n");
+  if (x.exporter == "best") {  // metric and mode apply to the best exporter only
+    absl::StrAppend(&out, "  metric: ", Quote(x.metric), "\n  mode: ", estimator::MetricGoalName(x.goal),
+                    "\n");
+  }
   return out;
 }
 

@@ -140,11 +140,54 @@ TEST(CommandLineTest, PrintConfigAppliesOverridesAndReloads) {
   EXPECT_FALSE(std::filesystem::exists(s.model_dir));
 }
 
-TEST(CommandLineTest, ExportIsNotAvailable) {
+TEST(CommandLineTest, ExportAndServingFlags) {
+  auto exp = ParseCommandLine(
+      {"export", "--config", "c.yaml", "--format=onnx", "--export_dir", "out", "--checkpoint", "k"});
+  ASSERT_TRUE(exp.ok()) << exp.status();
+  EXPECT_EQ(exp->format, "onnx");
+  EXPECT_EQ(exp->export_dir, "out");
+  EXPECT_EQ(exp->checkpoint, "k");
+  // predict --export_dir needs no config.
+  auto serve =
+      ParseCommandLine({"predict", "--export_dir=e/10", "--output_format", "csv", "--input", "i.csv"});
+  ASSERT_TRUE(serve.ok()) << serve.status();
+  EXPECT_EQ(serve->export_dir, "e/10");
+  EXPECT_EQ(serve->output_format, "csv");
+  EXPECT_EQ(serve->config, "");
+
+  struct Case {
+    std::vector<std::string> args;
+    std::string message;
+  };
+  const Case cases[] = {
+      {{"export", "--config", "c", "--format", "onx"}, "--format onx: unknown value; did you mean 'onnx'?"},
+      {{"predict", "--config", "c", "--output_format", "json"},
+       "--output_format json: unknown value; did you mean 'jsonl'?"},
+      {{"predict"}, "predict needs --config FILE or --export_dir DIR"},
+      {{"predict", "--export_dir", "e", "--checkpoint", "k"},
+       "predict --export_dir does not take --checkpoint (the export holds its weights)"},
+      {{"predict", "--export_dir", "e", "--model_dir", "m"},
+       "predict --export_dir does not take --model_dir"},
+      {{"export"}, "export needs --config FILE"},
+      {{"evaluate", "--config", "c", "--export_dir", "e"}, "evaluate does not take --export_dir"},
+      {{"train", "--config", "c", "--format", "onnx"}, "train does not take --format"},
+  };
+  for (const Case& c : cases) {
+    auto run = RunCli(c.args);
+    EXPECT_EQ(run.exit_code, kExitUsage) << c.message;
+    EXPECT_THAT(run.err, HasSubstr(c.message));
+  }
+  EXPECT_THAT(Usage("predict"), HasSubstr("[--config FILE]"));
+  EXPECT_THAT(Usage("predict"), HasSubstr("--output_format FORMAT"));
+  EXPECT_THAT(Usage("export"), HasSubstr("usage: estimator export --config FILE"));
+  EXPECT_THAT(Usage("export"), HasSubstr("--format FORMAT"));
+}
+
+TEST(CommandLineTest, ExportConfigErrorsWriteNothing) {
   TestFiles s = MakeSetup();
-  auto run = RunCli({"export", "--config", s.config});
-  EXPECT_EQ(run.exit_code, kExitFailure);
-  EXPECT_THAT(run.err, HasSubstr("not available in this build"));
+  auto run = RunCli({"export", "--config", s.config, "--set", "export.exporter=lattest"});
+  EXPECT_EQ(run.exit_code, kExitUsage);
+  EXPECT_THAT(run.err, HasSubstr("export.exporter: unknown value 'lattest'; did you mean 'latest'?"));
   EXPECT_FALSE(std::filesystem::exists(s.model_dir));
 }
 

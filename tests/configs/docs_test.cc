@@ -60,6 +60,10 @@ TEST(DocsTest, ExamplesLoad) {
   EXPECT_EQ(tab->run.save_checkpoints_secs, 0.0);
   EXPECT_EQ(tab->eval.early_stopping.goal, estimator::MetricGoal::kMaximize);
   EXPECT_EQ(tab->model.params.GetFloat("dropout"), 0.1);
+  EXPECT_EQ(tab->export_.exporter, "best");
+  EXPECT_EQ(tab->export_.metric, "accuracy");
+  EXPECT_EQ(tab->export_.goal, estimator::MetricGoal::kMaximize);
+  EXPECT_EQ(tab->export_.keep, 2);
   absl::StatusOr<datasets::Dataset> ds = BuildDataset(tab->train.input);
   ASSERT_TRUE(ds.ok()) << ds.status();
   absl::StatusOr<datasets::Iterator> it = ds->MakeIterator();
