@@ -67,7 +67,7 @@ absl::Status WriteExportFiles(const std::string& dir, const ExportContents& c) {
   absl::StatusOr<std::string> weights = ReadFileToString(weights_path);
   if (!weights.ok()) return weights.status();
   files[kExportWeightsFile] = FileDigest{weights->size(), Crc32c(weights->data(), weights->size())};
-  const std::string signature = export_json::SignatureToJson(c.signature).dump(1) + "\n";
+  const std::string signature = export_json::ToText(export_json::SignatureToJson(c.signature));
   if (absl::Status st = WriteExportFile(dir, kExportSignatureFile, signature, &files); !st.ok()) return st;
   ExportMetadata meta = c.metadata;
   meta.format_version = kExportFormatVersion;
@@ -76,7 +76,7 @@ absl::Status WriteExportFiles(const std::string& dir, const ExportContents& c) {
     if (absl::Status st = WriteExportFile(dir, kExportOnnxFile, c.onnx_model, &files); !st.ok()) return st;
   }
   // Written last: a directory with a complete metadata.json has every file it lists.
-  const std::string metadata = export_json::MetadataToJson(meta, files).dump(1) + "\n";
+  const std::string metadata = export_json::ToText(export_json::MetadataToJson(meta, files));
   return WriteFileAtomically(dir + "/" + kExportMetadataFile, metadata);
 }
 

@@ -105,6 +105,30 @@ absl::Status SpecsFromJson(const Json& j, const std::string& key, const std::str
 
 }  // namespace
 
+std::string ToText(const OrderedJson& j) {
+  if (!j.is_object() || j.empty()) return j.dump() + "\n";
+  std::string out = "{\n";
+  size_t i = 0;
+  for (const auto& [key, value] : j.items()) {
+    out += "  " + OrderedJson(key).dump() + ": ";
+    const bool list_of_objects = value.is_array() && !value.empty() && value[0].is_object();
+    const bool object_of_objects = value.is_object() && !value.empty() && value.begin()->is_object();
+    if (list_of_objects || object_of_objects) {
+      out += list_of_objects ? "[\n" : "{\n";
+      size_t k = 0;
+      for (const auto& [member, element] : value.items()) {
+        out += "    " + (object_of_objects ? OrderedJson(member).dump() + ": " : "") + element.dump();
+        out += ++k < value.size() ? ",\n" : "\n";
+      }
+      out += list_of_objects ? "  ]" : "  }";
+    } else {
+      out += value.dump();
+    }
+    out += ++i < j.size() ? ",\n" : "\n";
+  }
+  return out + "}\n";
+}
+
 absl::StatusOr<graph::DType> ParseDType(const std::string& name) {
   for (graph::DType t : {graph::DType::kFloat32, graph::DType::kInt32, graph::DType::kInt64,
                          graph::DType::kBool, graph::DType::kBFloat16}) {

@@ -28,6 +28,10 @@ nlohmann::ordered_json MetadataToJson(const ExportMetadata& metadata,
 absl::StatusOr<ExportMetadata> MetadataFromJson(const nlohmann::json& j, const std::string& source,
                                                 std::map<std::string, FileDigest>* files);
 
+// The text of a signature or metadata document: one top-level member per line, each element of a list of
+// objects (and each member of an object of objects) on a line of its own, everything deeper compact.
+std::string ToText(const nlohmann::ordered_json& j);
+
 // "f32" -> kFloat32 ...; nullopt-like error for unknown names.
 absl::StatusOr<graph::DType> ParseDType(const std::string& name);
 
