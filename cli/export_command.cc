@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "cli/progress_hook.h"
 #include "cli/run_setup.h"
 #include "configs/input_spec.h"
@@ -80,9 +81,13 @@ int ExportCommand(const CommandLine& cl, const configs::Config& loaded, const Cl
   absl::StatusOr<estimator::LoadedExport> exported = estimator::ReadExport(*dir);
   if (!exported.ok()) return Fail(io, exported.status());
   const estimator::ExportMetadata& meta = exported->metadata;
-  std::string text = absl::StrCat("exported global_step ", meta.global_step, " to ", *dir, "\n");
-  if (meta.has_onnx) absl::StrAppend(&text, "onnx model: ", *dir, "/", estimator::kExportOnnxFile, "\n");
-  absl::StrAppend(&text, "rewrites:", meta.rewrites.empty() ? " none" : "", "\n");
+  // A summary in the evaluate command's layout (the Estimator has logged the export itself).
+  auto row = [](const std::string& key, const std::string& value) {
+    return absl::StrFormat("%-16s %s\n", key, value);
+  };
+  std::string text = row("export", *dir) + row("global_step", absl::StrCat(meta.global_step));
+  if (meta.has_onnx) text += row("onnx", absl::StrCat(*dir, "/", estimator::kExportOnnxFile));
+  text += row("rewrites", meta.rewrites.empty() ? "none" : absl::StrCat(meta.rewrites.size()));
   for (const std::string& r : meta.rewrites) absl::StrAppend(&text, "  ", r, "\n");
   *io.out << text << std::flush;
   return kExitOk;

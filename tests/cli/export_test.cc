@@ -67,7 +67,7 @@ TEST_F(ExportTest, WritesTheExportAndPrintsIt) {
   auto run = RunCli({"export", "--config", Config(), "--set", "export.dir=" + base});
   ASSERT_EQ(run.exit_code, kExitOk) << run.err;
   const std::string dir = base + "/10";
-  EXPECT_THAT(run.out, HasSubstr("exported global_step 10 to " + dir + "\nrewrites:"));
+  EXPECT_THAT(run.out, HasSubstr("export           " + dir + "\nglobal_step      10\nrewrites         "));
   EXPECT_THAT(run.out, ::testing::Not(HasSubstr("onnx")));
   for (const char* f : {"metadata.json", "signature.json", "graph.json", "weights.safetensors"}) {
     EXPECT_TRUE(std::filesystem::exists(dir + "/" + f)) << f;
@@ -102,8 +102,8 @@ TEST_F(ExportTest, FlagsChooseFormatDirectoryAndCheckpoint) {
   auto run = RunCli({"export", "--config", Config(), "--format", "onnx", "--export_dir", base, "--checkpoint",
                      ModelDir() + "/model.ckpt-5.safetensors"});
   ASSERT_EQ(run.exit_code, kExitOk) << run.err;
-  EXPECT_THAT(run.out, HasSubstr("exported global_step 5 to " + base + "/5\n"));
-  EXPECT_THAT(run.out, HasSubstr("onnx model: " + base + "/5/model.onnx\n"));
+  EXPECT_THAT(run.out, HasSubstr("export           " + base + "/5\nglobal_step      5\n"));
+  EXPECT_THAT(run.out, HasSubstr("onnx             " + base + "/5/model.onnx\n"));
   EXPECT_TRUE(std::filesystem::exists(base + "/5/model.onnx"));
   auto loaded = estimator::ReadExport(base + "/5");
   ASSERT_TRUE(loaded.ok()) << loaded.status();
