@@ -3,32 +3,26 @@
 // removed nodes are bypassed, then copy the live nodes in source order (so inputs are always copied first).
 #include "graph/passes/inference_graph.h"
 
+#include <memory>
+#include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "graph/op_registry.h"
+#include "graph/passes/inference_graph_internal.h"
 
 namespace graph {
+namespace inference_graph_internal {
 namespace {
 
 bool ChangesState(OpKind kind) {
   return kind == OpKind::kAssign || kind == OpKind::kAssignAdd || kind == OpKind::kAssignSub;
 }
 
-// What every graph level shares: the options, the given inputs, the variable values read so far and the
-// rewrite log.
-struct SharedState {
-  const InferenceGraphOptions& options;
-  const VariableValueFn& variable_value;
-  absl::flat_hash_set<const Node*> inputs;
-  absl::flat_hash_map<const Node*, Tensor> frozen;
-  std::vector<std::string> rewrites;
-
-  // The value of a Const, or the value of a Variable (read once, checked against its declared type).
-  absl::StatusOr<Tensor> ConstantValue(const Node& n);
-};
+}  // namespace
 
 absl::StatusOr<Tensor> SharedState::ConstantValue(const Node& n) {
   if (n.kind() == OpKind::kConst) return n.attrs().GetTensor("value");
@@ -54,67 +48,6 @@ absl::StatusOr<Tensor> SharedState::ConstantValue(const Node& n) {
   frozen.emplace(&n, *value);
   return *std::move(value);
 }
-
-// A BatchNorm (inference mode) folded into the Conv2D / MatMul before it, optionally through a BiasAdd.
-struct Fold {
-  const Node* batch_norm = nullptr;
-  const Node* linear = nullptr;
-  const Node* bias_add = nullptr;  // nullptr: the folded bias gets a new BiasAdd
-  Output x;                        // the linear op's data input (bypasses resolved)
-  const Node* weights = nullptr;   // Const or Variable
-  const Node* bias = nullptr;      // Const or Variable; only with bias_add
-};
-
-// Copies one graph level (the root, or a control-flow body) into `dst`.
-class LevelCopy {
- public:
-  LevelCopy(SharedState& state, const Graph& src, Graph* dst, const LevelCopy* parent)
-      : state_(state), src_(src), dst_(dst), parent_(parent) {}
-
-  // Copies what `roots` need. A body first gets its arguments back; the root always keeps the given inputs.
-  absl::Status Run(absl::Span<const Output> roots);
-
-  // The copy of a value of the source level (removed nodes bypassed).
-  absl::StatusOr<Output> Map(const Output& o) const;
-
- private:
-  bool Bypassed(const Node* n) const;
-  Output Resolve(Output o) const;
-  // The Const or Variable node `o` resolves to, else nullptr.
-  const Node* ConstantNode(const Output& o) const;
-  absl::Status CheckNeeded(absl::Span<const Output> roots);
-  // Marks what the roots need with bypasses and the folds chosen so far, and counts each value's uses.
-  void MarkLive(absl::Span<const Output> roots);
-  void ChooseFolds(absl::Span<const Output> roots);
-  absl::Status CopyArgs();
-  absl::Status CopyNode(const Node* n);
-  absl::Status CopyControlFlow(const Node* n, NodeDef& def);
-  absl::Status EmitFoldedLinear(const Fold& f);
-  absl::Status EmitFoldedBias(const Fold& f);
-  // Adds `def`. Its output types are copied from `like` when the input types did not change, else
-  // re-inferred with the schema's shape function.
-  absl::StatusOr<Node*> Add(NodeDef def, const Node* like);
-  absl::StatusOr<Node*> AddConst(const std::string& base_name, Tensor value, const Node* at);
-  std::vector<Node*> MapControls(absl::Span<Node* const> deps) const;
-  Fold* FoldOf(const Node* n) {
-    auto it = fold_of_.find(n);
-    return it == fold_of_.end() ? nullptr : &folds_[it->second];
-  }
-  bool IsLive(const Node* n) const { return live_[static_cast<size_t>(n->id())]; }
-
-  SharedState& state_;
-  const Graph& src_;
-  Graph* dst_;
-  const LevelCopy* parent_;
-  std::vector<bool> needed_;  // by source node id: what the roots need before any rewrite
-  std::vector<bool> live_;    // by source node id: what gets copied or rewritten
-  absl::flat_hash_map<Output, int> uses_;
-  std::vector<Fold> folds_;
-  absl::flat_hash_map<const Node*, size_t> fold_of_;      // linear op, BiasAdd, BatchNorm -> index in folds_
-  absl::flat_hash_map<const Node*, Tensor> folded_bias_;  // by BatchNorm, made with the folded weights
-  absl::flat_hash_map<Output, Output> values_;
-  absl::flat_hash_map<const Node*, Node*> nodes_;
-};
 
 bool LevelCopy::Bypassed(const Node* n) const {
   return (n->kind() == OpKind::kIdentity && state_.options.remove_identity) ||
@@ -212,51 +145,6 @@ void LevelCopy::MarkLive(absl::Span<const Output> roots) {
   }
 }
 
-void LevelCopy::ChooseFolds(absl::Span<const Output> roots) {
-  MarkLive(roots);
-  auto used = [&](const Node* n, int i) {
-    auto it = uses_.find(Output(const_cast<Node*>(n), i));
-    return it == uses_.end() ? 0 : it->second;
-  };
-  for (const auto& node : src_.nodes()) {
-    const Node* bn = node.get();
-    if (bn->kind() != OpKind::kBatchNorm || !IsLive(bn)) continue;
-    if (bn->attrs().GetBool("training") || used(bn, 1) > 0 || used(bn, 2) > 0) continue;
-    Fold f;
-    f.batch_norm = bn;
-    Output x = Resolve(bn->input(0));
-    if (x.node->kind() == OpKind::kBiasAdd) {
-      f.bias = ConstantNode(x.node->input(1));
-      if (f.bias == nullptr || used(x.node, 0) != 1) continue;
-      f.bias_add = x.node;
-      x = Resolve(x.node->input(0));
-    }
-    const Node* linear = x.node;
-    if (linear->kind() != OpKind::kConv2D && linear->kind() != OpKind::kMatMul) continue;
-    if (used(linear, 0) != 1 || FoldOf(linear) != nullptr) continue;
-    f.linear = linear;
-    f.x = Resolve(linear->input(0));
-    f.weights = ConstantNode(linear->input(1));
-    bool constant = f.weights != nullptr;
-    for (int i = 1; i <= 4; ++i) constant = constant && ConstantNode(bn->input(i)) != nullptr;
-    if (!constant || f.weights->output_type(0).dtype != DType::kFloat32) continue;
-    // The output channel of the weights must be the batch norm's channel.
-    const Shape& w = f.weights->output_type(0).shape;
-    int64_t out_channels = -1;
-    if (linear->kind() == OpKind::kConv2D && w.rank() == 4) {
-      out_channels = w.dim(3);
-    } else if (linear->kind() == OpKind::kMatMul && w.rank() == 2 &&
-               linear->output_type(0).shape.rank() == 2) {
-      out_channels = linear->attrs().GetBool("transpose_b") ? w.dim(0) : w.dim(1);
-    }
-    if (out_channels < 0 || out_channels != bn->output_type(1).shape.dim(0)) continue;
-    for (const Node* part : {f.linear, f.bias_add, f.batch_norm}) {
-      if (part != nullptr) fold_of_[part] = folds_.size();
-    }
-    folds_.push_back(std::move(f));
-  }
-}
-
 std::vector<Node*> LevelCopy::MapControls(absl::Span<Node* const> deps) const {
   std::vector<Node*> out;
   for (const Node* c : deps) {
@@ -330,71 +218,6 @@ absl::Status LevelCopy::CopyArgs() {
     values_[src_.args()[explicit_args + i]] = local;
     nodes_[src_.args()[explicit_args + i].node] = local.node;
   }
-  return absl::OkStatus();
-}
-
-absl::Status LevelCopy::EmitFoldedLinear(const Fold& f) {
-  absl::StatusOr<Tensor> weights = state_.ConstantValue(*f.weights);
-  if (!weights.ok()) return weights.status();
-  Tensor params[4];  // gamma, beta, mean, variance
-  for (int i = 0; i < 4; ++i) {
-    absl::StatusOr<Tensor> t = state_.ConstantValue(*ConstantNode(f.batch_norm->input(i + 1)));
-    if (!t.ok()) return t.status();
-    params[i] = *std::move(t);
-  }
-  Tensor bias;
-  if (f.bias != nullptr) {
-    absl::StatusOr<Tensor> b = state_.ConstantValue(*f.bias);
-    if (!b.ok()) return b.status();
-    bias = *std::move(b);
-  }
-  const bool channel_first = f.linear->kind() == OpKind::kMatMul && f.linear->attrs().GetBool("transpose_b");
-  absl::StatusOr<FoldedBatchNorm> folded =
-      FoldBatchNorm(*weights, channel_first, bias, params[0], params[1], params[2], params[3],
-                    f.batch_norm->attrs().GetFloat("epsilon"));
-  if (!folded.ok()) {
-    return absl::Status(folded.status().code(),
-                        absl::StrCat("folding ", f.batch_norm->Describe(), ": ", folded.status().message()));
-  }
-  folded_bias_[f.batch_norm] = std::move(folded->bias);
-  absl::StatusOr<Node*> w = AddConst(absl::StrCat(f.batch_norm->name(), "/folded_weights"),
-                                     std::move(folded->weights), f.batch_norm);
-  if (!w.ok()) return w.status();
-  absl::StatusOr<Output> x = Map(f.x);
-  if (!x.ok()) return x.status();
-  NodeDef def;
-  def.kind = f.linear->kind();
-  def.name = f.linear->name();
-  def.inputs = {*x, (*w)->output(0)};
-  def.control_inputs = MapControls(f.linear->control_inputs());
-  def.attrs = f.linear->attrs();
-  def.location = f.linear->location();
-  absl::StatusOr<Node*> linear = Add(std::move(def), f.linear);
-  if (!linear.ok()) return linear.status();
-  nodes_[f.linear] = *linear;
-  if (f.bias_add != nullptr) nodes_[f.bias_add] = *linear;
-  return absl::OkStatus();
-}
-
-absl::Status LevelCopy::EmitFoldedBias(const Fold& f) {
-  const Node* bn = f.batch_norm;
-  absl::StatusOr<Node*> b = AddConst(absl::StrCat(bn->name(), "/folded_bias"), folded_bias_.at(bn), bn);
-  if (!b.ok()) return b.status();
-  NodeDef def;
-  def.kind = OpKind::kBiasAdd;
-  def.name = bn->name();
-  def.inputs = {nodes_.at(f.linear)->output(0), (*b)->output(0)};
-  std::vector<Node*> deps(bn->control_inputs().begin(), bn->control_inputs().end());
-  if (f.bias_add != nullptr)
-    deps.insert(deps.end(), f.bias_add->control_inputs().begin(), f.bias_add->control_inputs().end());
-  def.control_inputs = MapControls(deps);
-  def.location = bn->location();
-  absl::StatusOr<Node*> bias_add = Add(std::move(def), nullptr);
-  if (!bias_add.ok()) return bias_add.status();
-  values_[Output(const_cast<Node*>(bn), 0)] = (*bias_add)->output(0);
-  nodes_[bn] = *bias_add;
-  state_.rewrites.push_back(absl::StrCat("folded BatchNorm '", bn->name(), "' into ",
-                                         OpKindName(f.linear->kind()), " '", f.linear->name(), "'"));
   return absl::OkStatus();
 }
 
@@ -502,6 +325,13 @@ absl::Status LevelCopy::Run(absl::Span<const Output> roots) {
   }
   return absl::OkStatus();
 }
+
+}  // namespace inference_graph_internal
+
+namespace {
+
+using inference_graph_internal::LevelCopy;
+using inference_graph_internal::SharedState;
 
 absl::Status CheckEndpoint(const Graph& source, const Output& o, const char* what, size_t i) {
   if (!o.valid()) return absl::InvalidArgumentError(absl::StrCat(what, " ", i, " is not a value"));
