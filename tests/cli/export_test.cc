@@ -1,5 +1,7 @@
 // `estimator export` and `estimator predict --export_dir` on a model trained for a few steps over a tiny
 // CSV file, and the exporters of train_and_evaluate.
+#include <unistd.h>
+
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -37,7 +39,8 @@ std::vector<std::string> Lines(const std::string& text) {
 class ExportTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ = new std::string(::testing::TempDir() + "/cli_export_test");
+    // One directory per process: ctest runs the tests of this suite in parallel processes.
+    dir_ = new std::string(::testing::TempDir() + "/cli_export_test_" + std::to_string(::getpid()));
     std::filesystem::remove_all(*dir_);
     std::filesystem::create_directories(*dir_);
     WriteFile(Config(), TinyConfig("dnn_classifier", "{hidden_units: [8], n_classes: 2}",
@@ -46,6 +49,7 @@ class ExportTest : public ::testing::Test {
     ASSERT_EQ(train.exit_code, kExitOk) << train.err;
   }
   static void TearDownTestSuite() {
+    std::filesystem::remove_all(*dir_);
     delete dir_;
     dir_ = nullptr;
   }

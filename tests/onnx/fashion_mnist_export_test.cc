@@ -37,7 +37,9 @@ struct Prepared {
 
 void Prepare(const std::string& name, Prepared* p) {
   ASSERT_TRUE(models::RegisterBuiltinModels().ok());
-  const std::string dir = ::testing::TempDir() + "/fashion_mnist_export_" + name;
+  // Per test: ctest runs the tests of this file in parallel processes.
+  const std::string dir = ::testing::TempDir() + "/fashion_mnist_export_" +
+                          ::testing::UnitTest::GetInstance()->current_test_info()->name() + "_" + name;
   std::filesystem::remove_all(dir);
   CommandLine cl;
   cl.command = "train";
