@@ -67,12 +67,10 @@ absl::StatusOr<EvalResult> Estimator::RunEvaluation(const InputFn& input_fn, con
                                                     const VariableLoader& load, std::string checkpoint) {
   EvalResult result;
   result.checkpoint = std::move(checkpoint);
-  datasets::Dataset ds = input_fn();
-  auto it = ds.MakeIterator();
-  if (!it.ok()) return it.status();
   datasets::Element batch;
   bool end = false;
-  if (absl::Status st = it->GetNext(&batch, &end); !st.ok()) return st;
+  auto it = internal::StartInput(input_fn, &batch, &end);
+  if (!it.ok()) return it.status();
   if (end) return absl::InvalidArgumentError("the evaluation input is empty");
   auto graph_or = GetGraph(Mode::kEval, batch);
   if (!graph_or.ok()) return graph_or.status();
@@ -169,12 +167,10 @@ absl::Status Estimator::Predict(const InputFn& input_fn, const PredictionCallbac
         absl::StrCat("no checkpoint in ", config_.model_dir, " to predict with; train first"));
   }
   if (!ckpt.ok()) return ckpt.status();
-  datasets::Dataset ds = input_fn();
-  auto it = ds.MakeIterator();
-  if (!it.ok()) return it.status();
   datasets::Element batch;
   bool end = false;
-  if (absl::Status st = it->GetNext(&batch, &end); !st.ok()) return st;
+  auto it = internal::StartInput(input_fn, &batch, &end);
+  if (!it.ok()) return it.status();
   if (end) return absl::OkStatus();
   auto graph_or = GetGraph(Mode::kPredict, batch);
   if (!graph_or.ok()) return graph_or.status();

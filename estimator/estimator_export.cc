@@ -31,12 +31,10 @@ TensorSpec SpecOf(const std::string& name, const graph::Output& o) {
 
 absl::StatusOr<ServingInput> ServingInputFromInput(const InputFn& input_fn,
                                                    const std::vector<std::string>& label_keys) {
-  datasets::Dataset ds = input_fn();
-  auto it = ds.MakeIterator();
-  if (!it.ok()) return it.status();
   datasets::Element batch;
   bool end = false;
-  if (absl::Status st = it->GetNext(&batch, &end); !st.ok()) return st;
+  auto it = internal::StartInput(input_fn, &batch, &end);
+  if (!it.ok()) return it.status();
   if (end) return absl::InvalidArgumentError("the input is empty; cannot derive the serving input from it");
   ServingInput serving;
   for (int i = 0; i < batch.size(); ++i) {

@@ -107,6 +107,17 @@ class BatchFeeder {
   int layout_size_ = -1;
 };
 
+// Creates input_fn's pipeline and reads its first batch (`*end` when there is none); the iterator continues
+// after it.
+inline absl::StatusOr<datasets::Iterator> StartInput(const InputFn& input_fn, datasets::Element* first,
+                                                     bool* end) {
+  datasets::Dataset ds = input_fn();
+  absl::StatusOr<datasets::Iterator> it = ds.MakeIterator();
+  if (!it.ok()) return it.status();
+  if (absl::Status st = it->GetNext(first, end); !st.ok()) return st;
+  return it;
+}
+
 // Checkpoint metadata keys.
 inline constexpr char kGlobalStepKey[] = "global_step";
 inline constexpr char kIteratorKey[] = "iterator_state";
