@@ -16,6 +16,7 @@
 #include "graph/ops/array_ops.h"
 #include "graph/ops/nn_ops.h"
 #include "graph/ops/reduction_ops.h"
+#include "graph/session.h"
 #include "gtest/gtest.h"
 #include "layers/adam.h"
 #include "layers/batch_normalization.h"
@@ -26,6 +27,7 @@
 #include "layers/pooling.h"
 #include "nlohmann/json.hpp"
 #include "tests/estimator/estimator_test_util.h"
+#include "tests/graph/alloc_counter.h"
 
 namespace estimator {
 namespace {
@@ -229,6 +231,30 @@ TEST_F(ToyExportTest, RunReusesOutputsAndClonesRunConcurrently) {
     ASSERT_EQ(r.size(), 2u);
     for (int64_t i = 0; i < 128; ++i) EXPECT_EQ(r[1].data<float>()[i], reference[1].data<float>()[i]);
   }
+}
+
+TEST_F(ToyExportTest, RunAllocatesNothingBeyondTheSessionItRuns) {
+  const std::string path = Export();
+  auto p = Predictor::Load(path, {.intra_op_threads = 1});
+  ASSERT_TRUE(p.ok()) << p.status();
+  auto loaded = ReadExport(path);
+  ASSERT_TRUE(loaded.ok()) << loaded.status();
+  graph::Session bare(*loaded->graph, graph::SessionOptions{.intra_op_threads = 1});
+  const datasets::Element data = estimator_test::MakeToyData(3);
+  const Tensor x = data.tensor(data.IndexOf("x"));
+  std::vector<Tensor> out, bare_out;
+  std::vector<graph::Feed> feeds = {{loaded->inputs[0], x}};
+  for (int i = 0; i < 2; ++i) {  // compile, then settle the reused outputs
+    ASSERT_TRUE((*p)->Run({x}, &out).ok());
+    ASSERT_TRUE(bare.Run(feeds, loaded->outputs, &bare_out).ok());
+  }
+  const std::vector<Tensor> inputs = {x};
+  const int64_t predictor =
+      testing_util::CountAllocations([&] { ASSERT_TRUE((*p)->Run(inputs, &out).ok()); });
+  const int64_t session =
+      testing_util::CountAllocations([&] { ASSERT_TRUE(bare.Run(feeds, loaded->outputs, &bare_out).ok()); });
+  // Whatever oneDNN's execute allocates internally, the Predictor adds nothing to it.
+  EXPECT_EQ(predictor, session);
 }
 
 TEST_F(ToyExportTest, WrongInputsNameTheSignatureField) {
