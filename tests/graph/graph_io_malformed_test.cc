@@ -129,12 +129,27 @@ TEST(GraphIoMalformedTest, VersionsNewerThanSupportedAreAFailedPrecondition) {
   ExpectInvalid(Read(j), {"version: expected an integer, got 1.0"});
 }
 
+// One edit of a valid document and the fragments the reader's InvalidArgument message must contain.
+struct Case {
+  std::function<void(Json&)> mutate;
+  std::vector<const char*> fragments;
+};
+
+// Applies each case to a copy of `base` and checks the reader refuses it, naming the source and fragments.
+void ExpectEachCaseInvalid(const Json& base, const std::vector<Case>& cases) {
+  for (size_t i = 0; i < cases.size(); ++i) {
+    SCOPED_TRACE(i);
+    Json j = base;
+    cases[i].mutate(j);
+    absl::Status st = Read(j);
+    EXPECT_EQ(st.code(), absl::StatusCode::kInvalidArgument) << st;
+    EXPECT_THAT(std::string(st.message()), StartsWith(absl::StrCat(kGraphSource, ": ")));
+    for (const char* f : cases[i].fragments) EXPECT_THAT(std::string(st.message()), HasSubstr(f));
+  }
+}
+
 TEST(GraphIoMalformedTest, NodeLevelErrorsNameTheNode) {
   const Json base = Json::parse(SmallGraphJson());
-  struct Case {
-    std::function<void(Json&)> mutate;
-    std::vector<const char*> fragments;
-  };
   const std::vector<Case> cases = {
       {[](Json& j) { NodeJson(j, "matmul")["op"] = "MatMult"; },
        {"node 'matmul' (#2)", "unknown op \"MatMult\""}},
@@ -263,15 +278,7 @@ TEST(GraphIoMalformedTest, NodeLevelErrorsNameTheNode) {
        },
        {"node 'w' (#1)", "\"nan:0x7f800000\" is not a f32 value"}},
   };
-  for (size_t i = 0; i < cases.size(); ++i) {
-    SCOPED_TRACE(i);
-    Json j = base;
-    cases[i].mutate(j);
-    absl::Status st = Read(j);
-    EXPECT_EQ(st.code(), absl::StatusCode::kInvalidArgument) << st;
-    EXPECT_THAT(std::string(st.message()), StartsWith(absl::StrCat(kGraphSource, ": ")));
-    for (const char* f : cases[i].fragments) EXPECT_THAT(std::string(st.message()), HasSubstr(f));
-  }
+  ExpectEachCaseInvalid(base, cases);
 }
 
 TEST(GraphIoMalformedTest, ControlFlowStructureIsChecked) {
@@ -279,10 +286,6 @@ TEST(GraphIoMalformedTest, ControlFlowStructureIsChecked) {
       Serialize(*BuildControlFlowGraph()->s.graph(), {.indent = -1, .include_locations = false}).json);
   ASSERT_TRUE(Read(base).ok());
   auto loop = [](Json& j) -> Json& { return NodeJson(j, "loop"); };
-  struct Case {
-    std::function<void(Json&)> mutate;
-    std::vector<const char*> fragments;
-  };
   const std::vector<Case> cases = {
       {[&](Json& j) { loop(j)["attrs"]["num_loop_vars"]["value"] = 5; },
        {"node 'loop'", "num_loop_vars 5 and num_cond_captures 1 do not fit its 4 inputs"}},
@@ -343,15 +346,7 @@ TEST(GraphIoMalformedTest, ControlFlowStructureIsChecked) {
       {[&](Json& j) { NodeJson(j, "branch")["inputs"][0] = "limit"; },
        {"node 'branch'", "the predicate must be a bool scalar, got f32[]"}},
   };
-  for (size_t i = 0; i < cases.size(); ++i) {
-    SCOPED_TRACE(i);
-    Json j = base;
-    cases[i].mutate(j);
-    absl::Status st = Read(j);
-    EXPECT_EQ(st.code(), absl::StatusCode::kInvalidArgument) << st;
-    EXPECT_THAT(std::string(st.message()), StartsWith(absl::StrCat(kGraphSource, ": ")));
-    for (const char* f : cases[i].fragments) EXPECT_THAT(std::string(st.message()), HasSubstr(f));
-  }
+  ExpectEachCaseInvalid(base, cases);
 }
 
 TEST(GraphIoMalformedTest, ControlFlowNestedTooDeepIsRefused) {
