@@ -1,6 +1,5 @@
 #include "cli/serving_predict.h"
 
-#include <cstring>
 #include <fstream>
 #include <memory>
 #include <optional>
@@ -13,6 +12,7 @@
 #include "cli/progress_hook.h"
 #include "configs/config.h"
 #include "configs/input_spec.h"
+#include "estimator/prediction_rows.h"
 #include "estimator/predictor.h"
 
 namespace cli {
@@ -61,33 +61,6 @@ absl::Status GatherInputs(const estimator::Signature& signature, const datasets:
 
 }  // namespace
 
-absl::StatusOr<std::vector<std::map<std::string, graph::Tensor>>> SplitExamples(
-    const std::vector<estimator::TensorSpec>& outputs, const std::vector<graph::Tensor>& values,
-    int64_t batch) {
-  if (outputs.size() != values.size()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(values.size(), " output tensors for ", outputs.size(), " signature outputs"));
-  }
-  std::vector<std::map<std::string, graph::Tensor>> examples(static_cast<size_t>(batch));
-  for (size_t k = 0; k < outputs.size(); ++k) {
-    const graph::Tensor& t = values[k];
-    if (t.rank() == 0 || t.dim(0) != batch) {
-      return absl::InvalidArgumentError(absl::StrCat("output '", outputs[k].name, "' has shape ",
-                                                     t.shape().ToString(), "; it needs the batch dim ",
-                                                     batch));
-    }
-    const graph::Shape row_shape(t.shape().dims().subspan(1));
-    for (int64_t row = 0; row < batch; ++row) {
-      graph::Tensor r(t.dtype(), row_shape);
-      const size_t bytes = r.nbytes();
-      std::memcpy(r.raw_data(), static_cast<const char*>(t.raw_data()) + static_cast<size_t>(row) * bytes,
-                  bytes);
-      examples[static_cast<size_t>(row)][outputs[k].name] = std::move(r);
-    }
-  }
-  return examples;
-}
-
 int PredictFromExport(const CommandLine& cl, const CliIo& io) {
   absl::StatusOr<PredictionFormat> format = ParsePredictionFormat(cl.output_format);
   if (!format.ok()) return Report(io, std::string(format.status().message()), kExitUsage);
@@ -127,6 +100,8 @@ int PredictFromExport(const CommandLine& cl, const CliIo& io) {
   PredictionWriter writer(*format, io.out, cl.output);
   datasets::Element batch;
   std::vector<graph::Tensor> inputs, outputs;
+  std::vector<std::string> output_names;
+  for (const estimator::TensorSpec& spec : p.signature().outputs) output_names.push_back(spec.name);
   absl::Status st;
   while (st.ok()) {
     bool end = false;
@@ -139,7 +114,7 @@ int PredictFromExport(const CommandLine& cl, const CliIo& io) {
     const int64_t n = first != nullptr && first->rank() > 0 ? first->dim(0) : 0;
     inputs.clear();  // the batch's storage may then be reused by the pipeline
     absl::StatusOr<std::vector<std::map<std::string, graph::Tensor>>> examples =
-        SplitExamples(p.signature().outputs, outputs, n);
+        estimator::SplitExamples(output_names, outputs, n);
     if (!examples.ok()) st = examples.status();
     for (size_t i = 0; st.ok() && i < examples->size(); ++i) st = writer.Add((*examples)[i]);
   }

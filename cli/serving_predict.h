@@ -16,12 +16,6 @@
 
 namespace cli {
 
-// Splits one batch of outputs (named by `outputs`, each with the batch dim `batch` first) into its
-// examples, in order. An output without that batch dim is InvalidArgument naming it.
-absl::StatusOr<std::vector<std::map<std::string, graph::Tensor>>> SplitExamples(
-    const std::vector<estimator::TensorSpec>& outputs, const std::vector<graph::Tensor>& values,
-    int64_t batch);
-
 // Runs the export cl.export_dir over the eval.input of cl.config — or, without --config, of the config
 // stored in the export's metadata.json (cl.sets apply to either) — with cl.input replacing its data file
 // (see PredictInputSpec). Each batch's components named like the signature's inputs are fed (labels and

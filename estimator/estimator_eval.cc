@@ -1,13 +1,13 @@
 // Estimator::Evaluate / EvaluateInMemory / Predict and the evaluation results they write.
 #include <chrono>
 #include <cmath>
-#include <cstring>
 #include <filesystem>
 
 #include "absl/strings/str_cat.h"
 #include "estimator/atomic_file.h"
 #include "estimator/estimator.h"
 #include "estimator/estimator_internal.h"
+#include "estimator/prediction_rows.h"
 #include "nlohmann/json.hpp"
 
 namespace estimator {
@@ -201,22 +201,10 @@ absl::Status Estimator::Predict(const InputFn& input_fn, const PredictionCallbac
     const int64_t n = feeds.empty() ? 1 : feeds[0].second.dim(0);
     ctx.batch_size = n;
     if (absl::Status st = hooks.AfterRun(ctx, out, &stop); !st.ok()) return st;
-    for (int64_t row = 0; row < n; ++row) {
-      std::map<std::string, graph::Tensor> example;
-      for (size_t k = 0; k < names.size(); ++k) {
-        const graph::Tensor& t = out[k];
-        if (t.rank() == 0 || t.dim(0) != n) {
-          return absl::InvalidArgumentError(absl::StrCat("prediction '", names[k], "' has shape ",
-                                                         t.shape().ToString(),
-                                                         "; predictions need the batch dim ", n));
-        }
-        graph::Shape row_shape(t.shape().dims().subspan(1));
-        graph::Tensor r(t.dtype(), row_shape);
-        const size_t bytes = r.nbytes();
-        std::memcpy(r.raw_data(), static_cast<const char*>(t.raw_data()) + static_cast<size_t>(row) * bytes,
-                    bytes);
-        example[names[k]] = std::move(r);
-      }
+    // The predictions come first in `out`; the hooks' fetches follow them.
+    auto examples = SplitExamples(names, absl::MakeConstSpan(out).subspan(0, names.size()), n, "prediction");
+    if (!examples.ok()) return examples.status();
+    for (const std::map<std::string, graph::Tensor>& example : *examples) {
       if (!on_example(example)) return absl::OkStatus();
     }
     if (absl::Status st = it->GetNext(&batch, &end); !st.ok()) return st;

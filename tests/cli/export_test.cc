@@ -290,21 +290,5 @@ TEST_F(ExportTest, TrainAndEvaluateRunsTheConfiguredExporter) {
   EXPECT_FALSE(std::filesystem::exists(elsewhere + "/model/export"));
 }
 
-TEST(SplitExamplesTest, RowsInOrderAndBatchDimChecked) {
-  const std::vector<estimator::TensorSpec> specs = {{"class", "c", graph::DType::kInt64, {}},
-                                                    {"scores", "s", graph::DType::kFloat32, {}}};
-  const std::vector<graph::Tensor> values = {graph::Tensor::Of<int64_t>({4, 7}, {2}),
-                                             graph::Tensor::Of<float>({1, 2, 3, 4, 5, 6}, {2, 3})};
-  auto examples = SplitExamples(specs, values, 2);
-  ASSERT_TRUE(examples.ok()) << examples.status();
-  ASSERT_EQ(examples->size(), 2u);
-  EXPECT_EQ(PredictionJson((*examples)[0]), R"({"class":4,"scores":[1.0,2.0,3.0]})");
-  EXPECT_EQ(PredictionJson((*examples)[1]), R"({"class":7,"scores":[4.0,5.0,6.0]})");
-  auto wrong = SplitExamples(specs, values, 3);
-  EXPECT_EQ(wrong.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(wrong.status().message(), HasSubstr("output 'class' has shape"));
-  EXPECT_THAT(wrong.status().message(), HasSubstr("it needs the batch dim 3"));
-}
-
 }  // namespace
 }  // namespace cli
