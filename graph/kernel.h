@@ -45,6 +45,9 @@ class CompileServices {
  public:
   virtual ~CompileServices() = default;
   virtual dnnl::engine& engine() = 0;
+  // True when bf16 ops must compute in f32 on widened inputs even where the CPU has bf16 kernels
+  // (SessionOptions::emulate_bf16): what a CPU without them computes.
+  virtual bool emulate_bf16() const = 0;
   // The variable behind a Variable node (created on first use).
   virtual VariableSlot* Variable(const Node& variable_node) = 0;
   // A per-node counter random kernels advance on every run, so successive runs draw new numbers.

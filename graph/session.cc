@@ -15,6 +15,7 @@ class Session::Services : public CompileServices {
  public:
   explicit Services(Session& s) : s_(s) {}
   dnnl::engine& engine() override { return s_.engine_; }
+  bool emulate_bf16() const override { return s_.options_.emulate_bf16; }
   VariableSlot* Variable(const Node& node) override ABSL_NO_THREAD_SAFETY_ANALYSIS {
     return s_.VariableFor(node);
   }
@@ -40,9 +41,7 @@ Session::Session(const Graph& graph, SessionOptions options)
       options_(options),
       engine_(dnnl::engine::kind::cpu, 0),
       stream_(engine_),
-      services_(std::make_unique<Services>(*this)) {
-  if (options_.intra_op_threads > 0) omp_set_num_threads(options_.intra_op_threads);
-}
+      services_(std::make_unique<Services>(*this)) {}
 
 Session::~Session() = default;
 
@@ -71,6 +70,28 @@ uint64_t SignatureHash(absl::Span<const Feed> feeds, absl::Span<const Output> fe
   for (const Node* n : targets) h = Mix(h, reinterpret_cast<uintptr_t>(n));
   return h;
 }
+
+// Sets the calling thread's OpenMP thread count for one run (compiling included: oneDNN picks its blocking
+// for the thread count it is created with) and gives the caller its own setting back. OpenMP keeps the
+// count per thread, so a Session run from any thread computes with the same count and the same bits.
+class ThreadCountScope {
+ public:
+  explicit ThreadCountScope(int threads) : saved_(omp_get_max_threads()) {
+    if (threads > 0 && threads != saved_) {
+      omp_set_num_threads(threads);
+      changed_ = true;
+    }
+  }
+  ~ThreadCountScope() {
+    if (changed_) omp_set_num_threads(saved_);
+  }
+  ThreadCountScope(const ThreadCountScope&) = delete;
+  ThreadCountScope& operator=(const ThreadCountScope&) = delete;
+
+ private:
+  int saved_;
+  bool changed_ = false;
+};
 
 std::string Where(const Output& o) {
   return o.node ? absl::StrCat("'", o.name(), "' (", o.node->Location(), ")") : std::string("<none>");
@@ -167,6 +188,7 @@ absl::StatusOr<Plan*> Session::CompileAndCache(uint64_t hash, absl::Span<const F
 absl::Status Session::Run(absl::Span<const Feed> feeds, absl::Span<const Output> fetches,
                           absl::Span<Node* const> targets, std::vector<Tensor>* outputs, RunTrace* trace) {
   absl::MutexLock lock(&mu_);
+  ThreadCountScope threads(options_.intra_op_threads);
   for (const Feed& f : feeds) {
     if (!f.second.IsValid()) {
       return absl::InvalidArgumentError(absl::StrCat("feed for ", Where(f.first), " is an empty Tensor"));

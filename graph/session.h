@@ -25,8 +25,12 @@ namespace graph {
 using Feed = std::pair<Output, Tensor>;
 
 struct SessionOptions {
-  // Threads oneDNN primitives may use (0: the OpenMP default).
+  // Threads the kernels use while this Session runs, on whichever thread calls Run (OpenMP's count for that
+  // thread is set for the run and given back after it). 0: the calling thread's own OpenMP setting.
   int intra_op_threads = 0;
+  // Compute bf16 ops in f32 on widened inputs, rounding the results to bf16, even where the CPU has native
+  // bf16 kernels: the results of a CPU without them (within f32 summation order), e.g. to compare the two.
+  bool emulate_bf16 = false;
 };
 
 // Thread-safe: concurrent Run calls are serialised. The graph must outlive the Session; nodes may be added to

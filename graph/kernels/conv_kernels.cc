@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "graph/kernels/conv_geometry.h"
 #include "graph/kernels/conv_primitive.h"
+#include "graph/kernels/dnnl_status.h"
 
 namespace graph {
 namespace {
@@ -67,10 +68,6 @@ dnnl::convolution_forward::primitive_desc ForwardPd(const ConvSetup& c, dnnl::en
   return dnnl::convolution_forward::primitive_desc(d, c.attr, engine);
 }
 
-absl::Status DnnlFailure(const char* what, const dnnl::error& e) {
-  return absl::InternalError(absl::StrCat("oneDNN could not create a ", what, ": ", e.what()));
-}
-
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<Kernel>> MakeConv2DKernel(KernelContext& ctx) {
@@ -85,7 +82,7 @@ absl::StatusOr<std::unique_ptr<Kernel>> MakeConv2DKernel(KernelContext& ctx) {
     kernel->BindOutput(DNNL_ARG_DST, c->dst_md, ctx.outputs[0].raw_data(), pd.dst_desc());
     kernel->SetPrimitive(dnnl::convolution_forward(pd), pd.scratchpad_desc());
   } catch (const dnnl::error& e) {
-    return DnnlFailure("convolution", e);
+    return DnnlCreationError("convolution", ctx, e);
   }
   return kernel;
 }
@@ -107,7 +104,7 @@ absl::StatusOr<std::unique_ptr<Kernel>> MakeConv2DBackpropInputKernel(KernelCont
     kernel->BindOutput(DNNL_ARG_DIFF_SRC, c->src_md, ctx.outputs[0].raw_data(), pd.diff_src_desc());
     kernel->SetPrimitive(dnnl::convolution_backward_data(pd), pd.scratchpad_desc());
   } catch (const dnnl::error& e) {
-    return DnnlFailure("convolution backward data", e);
+    return DnnlCreationError("convolution backward data", ctx, e);
   }
   return kernel;
 }
@@ -130,7 +127,7 @@ absl::StatusOr<std::unique_ptr<Kernel>> MakeConv2DBackpropFilterKernel(KernelCon
                        pd.diff_weights_desc());
     kernel->SetPrimitive(dnnl::convolution_backward_weights(pd), pd.scratchpad_desc());
   } catch (const dnnl::error& e) {
-    return DnnlFailure("convolution backward weights", e);
+    return DnnlCreationError("convolution backward weights", ctx, e);
   }
   return kernel;
 }

@@ -120,7 +120,7 @@ absl::StatusOr<std::unique_ptr<Kernel>> MakeBatchNormKernel(KernelContext& ctx) 
     k->SetPrimitive<dnnl::batch_normalization_forward::primitive_desc, dnnl::batch_normalization_forward>(
         pd, eng);
   } catch (const dnnl::error& e) {
-    return k->CreationError(e);
+    return k->CreationError(ctx, e);
   }
   return k;
 }
@@ -155,7 +155,7 @@ absl::StatusOr<std::unique_ptr<Kernel>> MakeBatchNormGradKernel(KernelContext& c
     k->SetPrimitive<dnnl::batch_normalization_backward::primitive_desc, dnnl::batch_normalization_backward>(
         pd, eng);
   } catch (const dnnl::error& e) {
-    return k->CreationError(e);
+    return k->CreationError(ctx, e);
   }
   return k;
 }

@@ -10,6 +10,7 @@
 #include "absl/status/status.h"
 #include "dnnl.hpp"
 #include "graph/kernel.h"
+#include "graph/kernels/dnnl_status.h"
 #include "graph/tensor.h"
 
 namespace graph {
@@ -57,9 +58,9 @@ class DnnlKernel : public Kernel {
     return absl::OkStatus();
   }
 
-  // The error a factory returns when oneDNN rejects a descriptor.
-  absl::Status CreationError(const dnnl::error& e) const {
-    return absl::InternalError(std::string("oneDNN could not create a ") + what_ + ": " + e.what());
+  // The error a factory returns when oneDNN rejects a descriptor (see DnnlCreationError).
+  absl::Status CreationError(const KernelContext& ctx, const dnnl::error& e) const {
+    return DnnlCreationError(what_, ctx, e);
   }
 
  private:

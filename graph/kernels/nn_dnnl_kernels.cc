@@ -79,7 +79,7 @@ absl::StatusOr<std::unique_ptr<Kernel>> MakeSoftmaxForward(KernelContext& ctx, c
     k->Bind(DNNL_ARG_DST, md, eng, ctx.outputs[0].raw_data());
     k->SetPrimitive<typename Fwd::primitive_desc, Fwd>(pd, eng);
   } catch (const dnnl::error& e) {
-    return k->CreationError(e);
+    return k->CreationError(ctx, e);
   }
   return k;
 }
@@ -101,7 +101,7 @@ absl::StatusOr<std::unique_ptr<Kernel>> MakeSoftmaxBackward(KernelContext& ctx, 
     k->Bind(DNNL_ARG_DIFF_SRC, md, eng, ctx.outputs[0].raw_data());
     k->SetPrimitive<typename Bwd::primitive_desc, Bwd>(pd, eng);
   } catch (const dnnl::error& e) {
-    return k->CreationError(e);
+    return k->CreationError(ctx, e);
   }
   return k;
 }
@@ -120,7 +120,7 @@ absl::StatusOr<std::unique_ptr<Kernel>> MakeActivationKernel(KernelContext& ctx)
     k->Bind(DNNL_ARG_DST, md, eng, ctx.outputs[0].raw_data());
     k->SetPrimitive<dnnl::eltwise_forward::primitive_desc, dnnl::eltwise_forward>(pd, eng);
   } catch (const dnnl::error& e) {
-    return k->CreationError(e);
+    return k->CreationError(ctx, e);
   }
   return k;
 }
@@ -143,7 +143,7 @@ absl::StatusOr<std::unique_ptr<Kernel>> MakeActivationGradKernel(KernelContext& 
     k->Bind(DNNL_ARG_DIFF_SRC, md, eng, ctx.outputs[0].raw_data());
     k->SetPrimitive<dnnl::eltwise_backward::primitive_desc, dnnl::eltwise_backward>(pd, eng);
   } catch (const dnnl::error& e) {
-    return k->CreationError(e);
+    return k->CreationError(ctx, e);
   }
   return k;
 }

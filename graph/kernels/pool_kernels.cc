@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "graph/kernels/conv_geometry.h"
 #include "graph/kernels/conv_primitive.h"
+#include "graph/kernels/dnnl_status.h"
 
 namespace graph {
 namespace {
@@ -40,10 +41,6 @@ dnnl::pooling_backward::primitive_desc BackwardPd(const PoolSetup& p, dnnl::algo
   return dnnl::pooling_backward::primitive_desc(d, p.attr, engine, hint);
 }
 
-absl::Status DnnlFailure(const char* what, const dnnl::error& e) {
-  return absl::InternalError(absl::StrCat("oneDNN could not create a ", what, ": ", e.what()));
-}
-
 // The workspace tensor must hold oneDNN's workspace (sized by the shape function with the same rule).
 absl::Status CheckWorkspace(const dnnl::memory::desc& ws, const Tensor& t) {
   if (ws.get_size() > t.nbytes()) {
@@ -72,7 +69,7 @@ absl::StatusOr<std::unique_ptr<Kernel>> MakeMaxPool2DKernel(KernelContext& ctx) 
                        pd.workspace_desc());
     kernel->SetPrimitive(dnnl::pooling_forward(pd), pd.scratchpad_desc());
   } catch (const dnnl::error& e) {
-    return DnnlFailure("max pooling", e);
+    return DnnlCreationError("max pooling", ctx, e);
   }
   return kernel;
 }
@@ -91,7 +88,7 @@ absl::StatusOr<std::unique_ptr<Kernel>> MakeMaxPool2DGradKernel(KernelContext& c
     kernel->BindOutput(DNNL_ARG_DIFF_SRC, p->src_md, ctx.outputs[0].raw_data(), pd.diff_src_desc());
     kernel->SetPrimitive(dnnl::pooling_backward(pd), pd.scratchpad_desc());
   } catch (const dnnl::error& e) {
-    return DnnlFailure("max pooling backward", e);
+    return DnnlCreationError("max pooling backward", ctx, e);
   }
   return kernel;
 }
@@ -107,7 +104,7 @@ absl::StatusOr<std::unique_ptr<Kernel>> MakeAvgPool2DKernel(KernelContext& ctx) 
     kernel->BindOutput(DNNL_ARG_DST, p->dst_md, ctx.outputs[0].raw_data(), pd.dst_desc());
     kernel->SetPrimitive(dnnl::pooling_forward(pd), pd.scratchpad_desc());
   } catch (const dnnl::error& e) {
-    return DnnlFailure("average pooling", e);
+    return DnnlCreationError("average pooling", ctx, e);
   }
   return kernel;
 }
@@ -124,7 +121,7 @@ absl::StatusOr<std::unique_ptr<Kernel>> MakeAvgPool2DGradKernel(KernelContext& c
     kernel->BindOutput(DNNL_ARG_DIFF_SRC, p->src_md, ctx.outputs[0].raw_data(), pd.diff_src_desc());
     kernel->SetPrimitive(dnnl::pooling_backward(pd), pd.scratchpad_desc());
   } catch (const dnnl::error& e) {
-    return DnnlFailure("average pooling backward", e);
+    return DnnlCreationError("average pooling backward", ctx, e);
   }
   return kernel;
 }

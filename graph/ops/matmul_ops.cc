@@ -1,9 +1,7 @@
 #include "graph/ops/matmul_ops.h"
 
-#include <unordered_map>
-
 #include "absl/strings/str_cat.h"
-#include "graph/kernel.h"
+#include "graph/kernels/matmul_kernels.h"
 #include "graph/op_registry.h"
 
 namespace graph {
@@ -63,73 +61,6 @@ absl::Status MatMulShape(InferenceContext& c) {
   return absl::OkStatus();
 }
 
-// One oneDNN matmul primitive with user-mode scratchpad, created at compile time; Run only executes it.
-class MatMulKernel : public Kernel {
- public:
-  absl::Status Init(KernelContext& ctx) {
-    const Tensor& a = ctx.inputs[0];
-    const Tensor& b = ctx.inputs[1];
-    Tensor& c = ctx.outputs[0];
-    const bool ta = ctx.node.attrs().GetBool("transpose_a");
-    const bool tb = ctx.node.attrs().GetBool("transpose_b");
-    using tag = dnnl::memory::format_tag;
-    const auto dt =
-        a.dtype() == DType::kBFloat16 ? dnnl::memory::data_type::bf16 : dnnl::memory::data_type::f32;
-    const bool batched = a.rank() == 3;
-    auto dims = [](const Tensor& t, bool transposed) {
-      dnnl::memory::dims d(t.shape().dims().begin(), t.shape().dims().end());
-      if (transposed) std::swap(d[d.size() - 1], d[d.size() - 2]);
-      return d;
-    };
-    const tag plain = batched ? tag::abc : tag::ab;
-    const tag swapped = batched ? tag::acb : tag::ba;
-    try {
-      dnnl::memory::desc a_md(dims(a, ta), dt, ta ? swapped : plain);
-      dnnl::memory::desc b_md(dims(b, tb), dt, tb ? swapped : plain);
-      dnnl::memory::desc c_md(dnnl::memory::dims(c.shape().dims().begin(), c.shape().dims().end()), dt,
-                              plain);
-      dnnl::primitive_attr attr;
-      attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
-      dnnl::matmul::primitive_desc pd(dnnl::matmul::desc(a_md, b_md, c_md), attr, ctx.services.engine());
-      primitive_ = dnnl::matmul(pd);
-      dnnl::engine& eng = ctx.services.engine();
-      args_[DNNL_ARG_SRC] = dnnl::memory(a_md, eng, const_cast<void*>(a.raw_data()));
-      args_[DNNL_ARG_WEIGHTS] = dnnl::memory(b_md, eng, const_cast<void*>(b.raw_data()));
-      args_[DNNL_ARG_DST] = dnnl::memory(c_md, eng, c.raw_data());
-      const size_t scratch = pd.scratchpad_desc().get_size();
-      if (scratch > 0) {
-        scratchpad_ = std::make_shared<Buffer>(scratch);
-        args_[DNNL_ARG_SCRATCHPAD] = dnnl::memory(pd.scratchpad_desc(), eng, scratchpad_->data());
-      }
-      implementation_ = pd.impl_info_str();
-    } catch (const dnnl::error& e) {
-      return absl::InternalError(absl::StrCat("oneDNN could not create a matmul: ", e.what()));
-    }
-    return absl::OkStatus();
-  }
-
-  absl::Status Run(RunContext& ctx) override {
-    try {
-      primitive_.execute(*ctx.stream, args_);
-    } catch (const dnnl::error& e) {
-      return absl::InternalError(absl::StrCat("oneDNN matmul failed: ", e.what()));
-    }
-    return absl::OkStatus();
-  }
-
- private:
-  dnnl::matmul primitive_;
-  std::unordered_map<int, dnnl::memory> args_;
-  std::shared_ptr<Buffer> scratchpad_;
-  std::string implementation_;
-};
-
-absl::StatusOr<std::unique_ptr<Kernel>> MakeMatMul(KernelContext& ctx) {
-  auto k = std::make_unique<MatMulKernel>();
-  if (absl::Status st = k->Init(ctx); !st.ok()) return st;
-  return k;
-}
-
 }  // namespace
 
 void RegisterMatMulOps(OpRegistry& r) {
@@ -137,7 +68,7 @@ void RegisterMatMulOps(OpRegistry& r) {
               .min_inputs = 2,
               .max_inputs = 2,
               .shape_fn = MatMulShape,
-              .kernel = MakeMatMul});
+              .kernel = MakeMatMulKernel});
 }
 
 }  // namespace graph
