@@ -103,6 +103,10 @@ absl::StatusOr<CommandLine> ParseCommandLine(const std::vector<std::string>& arg
       cl.help = true;
       continue;
     }
+    if (a == "--version") {
+      cl.version = true;
+      continue;
+    }
     if (!absl::StartsWith(a, "--")) {
       positional.push_back(a);
       continue;
@@ -118,6 +122,7 @@ absl::StatusOr<CommandLine> ParseCommandLine(const std::vector<std::string>& arg
       std::vector<std::string> known;
       for (const auto& [f, h] : FlagHelp()) known.push_back(f);
       known.push_back("help");
+      known.push_back("version");
       return absl::InvalidArgumentError(
           absl::StrCat("unknown flag '--", name, "'; ", configs::SuggestFrom(name, known)));
     }
@@ -155,7 +160,7 @@ absl::StatusOr<CommandLine> ParseCommandLine(const std::vector<std::string>& arg
     }
   }
   if (positional.empty()) {
-    if (cl.help) return cl;
+    if (cl.help || cl.version) return cl;
     return absl::InvalidArgumentError("no command given");
   }
   cl.command = positional[0];
@@ -193,7 +198,8 @@ std::string Usage(const std::string& command) {
   auto it = Commands().find(command);
   if (it == Commands().end()) {
     std::string text =
-        "usage: estimator <command> [--config FILE] [--set key.path=value]... [--model_dir DIR] [--help]\n\n"
+        "usage: estimator <command> [--config FILE] [--set key.path=value]... [--model_dir DIR] [--help]\n"
+        "       estimator --version\n\n"
         "commands:\n";
     for (const std::string& name : CommandNames()) {
       absl::StrAppend(&text, "  ", name, std::string(20 - std::min<size_t>(name.size(), 19), ' '),

@@ -22,6 +22,7 @@ struct CommandLine {
   std::string format;             // --format safetensors|onnx (export; empty: export.format)
   std::string export_dir;         // --export_dir DIR (export: the base directory; predict: an export)
   bool help = false;              // --help / -h
+  bool version = false;           // --version
 };
 
 // The subcommands, in the order the usage text lists them.

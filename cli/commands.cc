@@ -20,6 +20,7 @@
 #include "estimator/atomic_file.h"
 #include "estimator/model_registry.h"
 #include "estimator/train_and_evaluate.h"
+#include "graph/cpu_info.h"
 
 namespace cli {
 namespace {
@@ -164,6 +165,10 @@ int RunCommand(const CommandLine& cl, const CliIo& io) {
 
 }  // namespace
 
+std::string VersionText() {
+  return absl::StrCat("estimator ", ESTIMATOR_VERSION, "\n", graph::DescribeCpu(), "\n");
+}
+
 int RunCli(const std::vector<std::string>& args, const CliIo& io) {
   absl::StatusOr<CommandLine> cl = ParseCommandLine(args);
   if (!cl.ok()) {
@@ -172,6 +177,10 @@ int RunCli(const std::vector<std::string>& args, const CliIo& io) {
   }
   if (cl->help) {
     *io.out << Usage(cl->command);
+    return kExitOk;
+  }
+  if (cl->version) {
+    *io.out << VersionText();
     return kExitOk;
   }
   return RunCommand(*cl, io);

@@ -23,6 +23,9 @@ struct CliIo {
   bool terminal = false;
 };
 
+// `estimator --version`: the version, then the CPU and the ISA oneDNN dispatches to (graph::DescribeCpu()).
+std::string VersionText();
+
 // Runs the command line `args` (argv without the program name) and returns the exit code. Usage and config
 // errors are reported before any file is written. Never throws; one run at a time per process (training
 // installs signal handlers).

@@ -14,6 +14,7 @@
 #include "configs/input_spec.h"
 #include "estimator/prediction_rows.h"
 #include "estimator/predictor.h"
+#include "graph/cpu_info.h"
 
 namespace cli {
 namespace {
@@ -91,6 +92,7 @@ int PredictFromExport(const CommandLine& cl, const CliIo& io) {
   }
 
   Console console(io.err, io.terminal);
+  console.Line(absl::StrCat("running on ", graph::DescribeCpu()));
   absl::StatusOr<datasets::Dataset> data =
       configs::BuildDataset(PredictInputSpec(config->eval.input, cl.input));
   if (!data.ok()) return Report(io, std::string(data.status().message()), kExitFailure);

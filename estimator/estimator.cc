@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "estimator/atomic_file.h"
+#include "graph/cpu_info.h"
 #include "graph/ops/state_ops.h"
 #include "layers/variables.h"
 #include "nlohmann/json.hpp"
@@ -58,6 +59,12 @@ void Estimator::Log(const std::string& line) const {
   } else {
     std::fprintf(stderr, "%s\n", line.c_str());
   }
+}
+
+void Estimator::LogEnvironmentOnce() {
+  if (environment_logged_) return;
+  environment_logged_ = true;
+  Log(absl::StrCat("running on ", graph::DescribeCpu()));
 }
 
 absl::StatusOr<Estimator::ModeGraph*> Estimator::GetGraph(Mode mode, const datasets::Element& sample) {

@@ -157,6 +157,8 @@ class Estimator {
   absl::Status SaveCheckpoint(ModeGraph& g, const datasets::Iterator* it);
   absl::StatusOr<SafetensorsFile> LoadCheckpoint(const std::string& path, std::string* used_path);
   void Log(const std::string& line) const;
+  // Logs the CPU and the ISA oneDNN dispatches to, the first time this Estimator runs anything.
+  void LogEnvironmentOnce();
 
   ModelFn model_fn_;
   RunConfig config_;
@@ -168,6 +170,7 @@ class Estimator {
   std::optional<WarmStartSettings> warm_start_;
   std::map<std::string, std::unique_ptr<SummaryWriter>> eval_writers_;  // by evaluation directory
   std::function<void(const std::string&)> log_;
+  bool environment_logged_ = false;
 };
 
 }  // namespace estimator

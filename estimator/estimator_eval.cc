@@ -16,6 +16,7 @@ using internal::kGlobalStepKey;
 using internal::Seconds;
 
 absl::StatusOr<EvalResult> Estimator::Evaluate(const InputFn& input_fn, const EvalOptions& options) {
+  LogEnvironmentOnce();
   if (absl::Status st = config_.Validate(); !st.ok()) return st;
   std::string used;
   auto ckpt = LoadCheckpoint(options.checkpoint, &used);
@@ -37,6 +38,7 @@ absl::StatusOr<int64_t> Estimator::LiveGlobalStep() {
 }
 
 absl::StatusOr<EvalResult> Estimator::EvaluateInMemory(const InputFn& input_fn, const EvalOptions& options) {
+  LogEnvironmentOnce();
   if (absl::Status st = config_.Validate(); !st.ok()) return st;
   if (!options.checkpoint.empty()) {
     return absl::InvalidArgumentError(absl::StrCat("EvaluateInMemory evaluates the live training run; got ",
@@ -160,6 +162,7 @@ absl::Status Estimator::WriteEvalResult(const EvalResult& result, const std::str
 
 absl::Status Estimator::Predict(const InputFn& input_fn, const PredictionCallback& on_example,
                                 const std::string& checkpoint) {
+  LogEnvironmentOnce();
   std::string used;
   auto ckpt = LoadCheckpoint(checkpoint, &used);
   if (absl::IsNotFound(ckpt.status()) && checkpoint.empty()) {

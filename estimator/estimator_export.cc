@@ -53,6 +53,7 @@ absl::StatusOr<ServingInput> ServingInputFromInput(const InputFn& input_fn,
 absl::StatusOr<std::string> Estimator::Export(const std::string& export_dir_base,
                                               const ServingInput& serving_input,
                                               const ExportOptions& options) {
+  LogEnvironmentOnce();
   if (absl::Status st = serving_input.Validate(); !st.ok()) return st;
   if (export_dir_base.empty()) return absl::InvalidArgumentError("Export: export_dir_base is empty");
   if (options.keep < 0) return absl::InvalidArgumentError("ExportOptions.keep must be >= 0");

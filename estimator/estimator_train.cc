@@ -42,6 +42,7 @@ class SignalGuard {
 
 absl::Status Estimator::Train(const InputFn& input_fn, const TrainOptions& options,
                               std::vector<std::shared_ptr<Hook>> hooks) {
+  LogEnvironmentOnce();
   if (absl::Status st = config_.Validate(); !st.ok()) return st;
   if (absl::Status st = options.Validate(); !st.ok()) return st;
   if (!options.continue_in_memory || live_ == nullptr) {

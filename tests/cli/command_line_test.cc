@@ -6,6 +6,7 @@
 #include "cli/commands.h"
 #include "configs/config.h"
 #include "gmock/gmock.h"
+#include "graph/cpu_info.h"
 #include "gtest/gtest.h"
 #include "tests/cli/cli_test_util.h"
 
@@ -123,6 +124,25 @@ TEST(CommandLineTest, ListModelsShowsBuiltins) {
                            "linear_classifier\n", "linear_regressor\n"}) {
     EXPECT_THAT(run.out, HasSubstr(name));
   }
+}
+
+// --version and the first log line of a run name the CPU and the ISA oneDNN dispatches to.
+TEST(CommandLineTest, VersionAndFirstLogLineNameTheCpuAndIsa) {
+  const graph::CpuInfo& cpu = graph::GetCpuInfo();
+  ASSERT_FALSE(cpu.model.empty());
+  auto version = RunCli({"--version"});
+  EXPECT_EQ(version.exit_code, kExitOk) << version.err;
+  EXPECT_EQ(version.out, "estimator " ESTIMATOR_TEST_VERSION "\n" + cpu.model + "; oneDNN " +
+                             cpu.dnnl_version + ", ISA " + cpu.dnnl_isa + ", bf16 matmul " +
+                             (cpu.native_bf16_matmul ? "native" : "emulated in f32") + "\n");
+
+  TestFiles s = MakeSetup();
+  auto train = RunCli({"train", "--config", s.config});
+  ASSERT_EQ(train.exit_code, kExitOk) << train.err;
+  EXPECT_EQ(train.err.substr(0, train.err.find('\n')), "running on " + graph::DescribeCpu());
+  auto eval = RunCli({"evaluate", "--config", s.config});
+  ASSERT_EQ(eval.exit_code, kExitOk) << eval.err;
+  EXPECT_EQ(eval.err.substr(0, eval.err.find('\n')), "running on " + graph::DescribeCpu());
 }
 
 TEST(CommandLineTest, PrintConfigAppliesOverridesAndReloads) {
