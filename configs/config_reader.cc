@@ -274,7 +274,11 @@ absl::Status ApplyOverride(const std::string& override_text, YamlNode* root) {
       node->where = where;
     }
     if (!node->IsMap()) {
-      return ConfigError(where, key_path, absl::StrCat("'", path, "' is ", KindName(*node), ", not a map"));
+      // Positioned at the node that is in the way (the file's line and column unless an earlier override
+      // made it), naming the override that needed a map there.
+      return ConfigError(node->where, path,
+                         absl::StrCat("expected a map, got ", KindName(*node), " (", where, " needs '", path,
+                                      "' to be a map)"));
     }
     path = path.empty() ? k : absl::StrCat(path, ".", k);
     YamlNode* next = node->FindMutable(k);

@@ -67,10 +67,11 @@ TEST(RoundTripTest, ShippedConfigPrintsAndReloadsIdentically) {
       LoadConfig(std::string(ESTIMATOR_SOURCE_DIR) + "/configs/fashion_mnist_mlp.yaml");
   ASSERT_TRUE(c.ok()) << c.status();
   const std::string printed = PrintConfig(*c);
-  EXPECT_THAT(printed, ::testing::HasSubstr("  optimizer:\n    name: adam\n    learning_rate:\n"
-                                            "      type: cosine_decay\n      initial_learning_rate: 0.001\n"
-                                            "      decay_steps: 4690\n      alpha: 0.0\n      warmup_steps: 0\n"
-                                            "    beta_1: 0.9\n    beta_2: 0.999\n    epsilon: 1e-07\n"));
+  EXPECT_THAT(printed,
+              ::testing::HasSubstr("  optimizer:\n    name: adam\n    learning_rate:\n"
+                                   "      type: cosine_decay\n      initial_learning_rate: 0.001\n"
+                                   "      decay_steps: 4690\n      alpha: 0.0\n      warmup_steps: 0\n"
+                                   "    beta_1: 0.9\n    beta_2: 0.999\n    epsilon: 1e-07\n"));
   absl::StatusOr<Config> again = LoadConfigFromString(printed, "printed.yaml");
   ASSERT_TRUE(again.ok()) << again.status() << "\n" << printed;
   EXPECT_TRUE(*again == *c);
@@ -212,13 +213,41 @@ TEST(OverrideTest, ErrorsNameTheOverride) {
   EXPECT_EQ(error("train.max_steps"), "--set train.max_steps: expected key.path=value");
   EXPECT_EQ(error("train..steps=1"), "--set train..steps=1: train..steps: empty key in the key path");
   EXPECT_EQ(error("run.model_dir.x=1"),
-            "--set run.model_dir.x=1: run.model_dir.x: 'run.model_dir' is a scalar, not a map");
+            "c.yaml:4:14: run.model_dir: expected a map, got a scalar (--set run.model_dir.x=1 needs "
+            "'run.model_dir' to be a map)");
   EXPECT_EQ(error("train.epochs=-3"), "--set train.epochs=-3: train.epochs: must be >= 0, got -3");
   EXPECT_EQ(
       error("train.optimizer.name=adamm"),
       "--set train.optimizer.name=adamm: train.optimizer.name: unknown value 'adamm'; did you mean 'adam'?");
   EXPECT_EQ(error("train.max_steps=[1"),
             "--set train.max_steps=[1: invalid YAML: end of sequence flow not found");
+}
+
+// A section of the wrong kind is reported at its own line and column, whether or not an override (--set,
+// or --model_dir, which sets run.model_dir) reaches into it.
+TEST(OverrideTest, StructureErrorsNameTheFilePosition) {
+  const std::string dir = FreshTempDir();
+  WriteFile(dir + "/d.csv", "x\n1\n");
+  const std::string text =
+      "model:\n  name: m\nrun:\n  - model_dir: /tmp/m\ntrain:\n  input:\n    source: csv\n"
+      "    path: " +
+      dir + "/d.csv\n    batch_size: 2\n";
+  auto error = [&](std::vector<std::string> overrides) {
+    absl::StatusOr<Config> c = LoadConfigFromString(text, "c.yaml", overrides);
+    return c.ok() ? std::string("OK") : std::string(c.status().message());
+  };
+  EXPECT_EQ(error({}), "c.yaml:4:3: run: expected a map, got a list");
+  EXPECT_EQ(
+      error({"run.model_dir='/tmp/x'"}),
+      "c.yaml:4:3: run: expected a map, got a list (--set run.model_dir='/tmp/x' needs 'run' to be a map)");
+  EXPECT_EQ(error({"train.max_steps=3", "run.seed=1"}),
+            "c.yaml:4:3: run: expected a map, got a list (--set run.seed=1 needs 'run' to be a map)");
+  EXPECT_EQ(error({"train.input.path.x=1"}),
+            "c.yaml:8:11: train.input.path: expected a map, got a scalar (--set train.input.path.x=1 needs "
+            "'train.input.path' to be a map)");
+  // A section an earlier override replaced is positioned at that override.
+  EXPECT_EQ(error({"eval=[1]", "eval.steps=2"}),
+            "--set eval=[1]: eval: expected a map, got a list (--set eval.steps=2 needs 'eval' to be a map)");
 }
 
 TEST(ModelNameTest, HookRejectionIsPositioned) {
