@@ -14,7 +14,7 @@ PACKAGES=(
   libdnnl-dev ocl-icd-opencl-dev libyaml-cpp-dev libabsl-dev
   libgtest-dev libgmock-dev libbenchmark-dev zlib1g-dev nlohmann-json3-dev
   libonnx-dev libprotobuf-dev protobuf-compiler
-  dataset-fashion-mnist python3-sklearn
+  dataset-fashion-mnist python3-sklearn python3-venv
 )
 
 setup() {
@@ -28,6 +28,37 @@ setup() {
     echo "installing: ${missing[*]}"
     $sudo apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  fi
+  setup_verify_python
+}
+
+# The independent readers some tests check our files with (onnxruntime for ONNX exports, TensorBoard's event
+# reader for summaries): the PyPI wheels pinned in tools/requirements-verify.txt, in a virtual environment of
+# Debian's python3 at $BUILD_DIR/pyenv. Skipped when its stamp holds the requirements' hash and its python runs.
+# A failed install (no network, no wheel for this machine) does not fail setup: one line says why, and the
+# tests that need the readers skip with that reason.
+setup_verify_python() {
+  local requirements=tools/requirements-verify.txt venv="$BUILD_DIR/pyenv"
+  local stamp="$venv/requirements.sha256" log="$BUILD_DIR/pyenv-install.log" hash reason network
+  hash=$(sha256sum "$requirements" | cut -d' ' -f1)
+  [ "$(cat "$stamp" 2> /dev/null)" = "$hash" ] && "$venv/bin/python" -c '' 2> /dev/null && return 0
+  echo "installing the independent readers ($requirements) into $venv"
+  mkdir -p "$BUILD_DIR"
+  rm -rf "$venv"
+  if /usr/bin/python3 -m venv "$venv" > "$log" 2>&1 &&
+    "$venv/bin/python" -m pip install --no-input --only-binary=:all: --timeout 30 --retries 2 \
+      -r "$requirements" >> "$log" 2>&1; then
+    echo "$hash" > "$stamp"
+  else
+    reason=$(grep -m1 '^ERROR' "$log" || tail -n1 "$log")
+    # pip reports an unreachable index as "no matching version"; name the connection error too.
+    local unreachable="Failed to establish a new connection|Read timed out|Temporary failure in name resolution"
+    unreachable+="|Name or service not known|certificate verify failed"
+    network=$(grep -m1 -oE "($unreachable)[^')]*" "$log" || true)
+    [ -z "$network" ] || reason="$reason (index: $network)"
+    rm -rf "$venv"
+    echo "setup: independent readers not installed, their tests (onnxruntime, TensorBoard) will be skipped:" \
+      "${reason:-unknown error} (log: $log)"
   fi
 }
 

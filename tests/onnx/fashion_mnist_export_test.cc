@@ -1,6 +1,6 @@
 // Exports of the built-in Fashion-MNIST models, trained a few steps from their shipped configs, give the
 // same outputs as Estimator::Predict on the whole test set: bitwise (nothing is folded in these models).
-// Their ONNX form passes ONNX's checker and, when onnxruntime-node is installed, reproduces the Predictor's
+// Their ONNX form passes ONNX's checker and, when onnxruntime is installed, reproduces the Predictor's
 // outputs on the whole test set within 1e-4 (classes exactly).
 #include <cstring>
 #include <filesystem>
@@ -121,7 +121,7 @@ TEST_P(FashionMnistExportTest, PredictorEqualsEstimatorPredictOnTestSet) {
 }
 
 TEST_P(FashionMnistExportTest, OnnxRuntimeMatchesPredictorOnTestSet) {
-  if (!onnx_test::OnnxRuntimeAvailable()) GTEST_SKIP() << onnx_test::kHowToInstall;
+  if (const std::string missing = onnx_test::OnnxRuntimeMissing(); !missing.empty()) GTEST_SKIP() << missing;
   const std::string name = GetParam();
   Prepared p;
   ASSERT_NO_FATAL_FAILURE(Prepare(name, &p));

@@ -1,17 +1,10 @@
-// Numerical verification of exported models with an independent runtime: onnxruntime (CPU, through
-// onnxruntime-node and tools/onnx/compare_onnxruntime.js) must reproduce our Session's outputs on random
-// inputs (batch 7) within 1e-4, and integer and boolean outputs (argmax classes, ...) exactly.
-#include <stdlib.h>
-#include <sys/wait.h>
-
-#include <algorithm>
-#include <cstdio>
-#include <cstdlib>
+// Numerical verification of exported models with an independent runtime: onnxruntime (CPU, PyPI's wheel, run
+// by tools/onnx/compare_onnxruntime.py) must reproduce our Session's outputs on random inputs (batch 7)
+// within 1e-4, and integer and boolean outputs (argmax classes, ...) exactly.
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -57,7 +50,7 @@ void ExportAndRun(const TestModel& model, uint32_t seed, std::string* bytes, std
 // Exports `model`, runs it in a Session and with onnxruntime on the same random inputs, and checks every
 // output: f32 within kTolerance, other dtypes exactly. Prints the measured differences.
 void VerifyWithOnnxRuntime(const TestModel& model, const std::string& tag, uint32_t seed) {
-  if (!OnnxRuntimeAvailable()) GTEST_SKIP() << kHowToInstall;
+  if (const std::string missing = OnnxRuntimeMissing(); !missing.empty()) GTEST_SKIP() << missing;
   std::string bytes;
   std::vector<graph::Feed> feeds;
   std::vector<graph::Tensor> expected;
@@ -99,7 +92,7 @@ TEST(OnnxRuntimeTest, UnknownHeightAndWidthMatchSession) {
 // The script itself: a wrong expected value fails (exit 1) with its difference reported; a looser tolerance
 // accepts it; unusable arguments or manifests are usage errors (exit 2).
 TEST(CompareOnnxRuntimeScriptTest, FlagsDifferencesAndUsageErrors) {
-  if (!OnnxRuntimeAvailable()) GTEST_SKIP() << kHowToInstall;
+  if (const std::string missing = OnnxRuntimeMissing(); !missing.empty()) GTEST_SKIP() << missing;
   TestModel model;
   graph::Output x = model.Input("x", graph::DType::kFloat32, {-1, 3}, {{kBatch, 3}});
   model.AddOutput("y", graph::ops::Mul(model.scope, x, 2.0f));

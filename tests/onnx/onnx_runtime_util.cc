@@ -1,14 +1,13 @@
 #include "tests/onnx/onnx_runtime_util.h"
 
 #include <stdlib.h>
-#include <sys/wait.h>
 
-#include <cstdio>
-#include <cstdlib>
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
 #include "gtest/gtest.h"
+#include "tests/verify_python.h"
 
 namespace onnx_test {
 namespace {
@@ -44,28 +43,9 @@ std::string WriteTensor(const fs::path& dir, const std::string& file, const std:
 
 }  // namespace
 
-// The node_modules directory holding onnxruntime-node: $ONNXRUNTIME_NODE_PATH, else
-// <source>/build/onnxruntime/node_modules; "" if neither holds it.
-std::string OnnxRuntimeModules() {
-  const char* env = std::getenv("ONNXRUNTIME_NODE_PATH");
-  for (const std::string& dir : {std::string(env != nullptr ? env : ""),
-                                 std::string(ESTIMATOR_SOURCE_DIR) + "/build/onnxruntime/node_modules"}) {
-    if (!dir.empty() && fs::exists(fs::path(dir) / "onnxruntime-node")) return dir;
-  }
-  return "";
-}
+std::string OnnxRuntimeMissing() { return verify_python::MissingReason({"onnxruntime", "numpy"}); }
 
-std::string Quote(const std::string& s) { return "'" + s + "'"; }
-
-const char kHowToInstall[] =
-    "node or onnxruntime-node not found: install node and run `mkdir -p build/onnxruntime && cd "
-    "build/onnxruntime && ONNXRUNTIME_NODE_INSTALL=skip npm install onnxruntime-node` in the source tree, or "
-    "set "
-    "ONNXRUNTIME_NODE_PATH to a node_modules directory holding onnxruntime-node";
-
-bool OnnxRuntimeAvailable() {
-  return !OnnxRuntimeModules().empty() && std::system("node --version > /dev/null 2>&1") == 0;
-}
+std::string Quote(const std::string& s) { return verify_python::Quote(s); }
 
 fs::path WriteCase(const std::string& tag, const std::string& model_bytes,
                    const std::vector<NamedTensor>& inputs, const std::vector<NamedTensor>& outputs) {
@@ -93,21 +73,12 @@ fs::path WriteCase(const std::string& tag, const std::string& model_bytes,
   return dir;
 }
 
-// Runs tools/onnx/compare_onnxruntime.js with `args` (already quoted).
+// Runs tools/onnx/compare_onnxruntime.py with `args` (already quoted).
 ScriptResult RunCompareScript(const std::string& args) {
-  const std::string script = std::string(ESTIMATOR_SOURCE_DIR) + "/tools/onnx/compare_onnxruntime.js";
-  const std::string command =
-      "NODE_PATH=" + Quote(OnnxRuntimeModules()) + " node " + Quote(script) + " " + args + " 2>&1";
+  verify_python::CommandResult run = verify_python::RunScript("onnx/compare_onnxruntime.py", args);
   ScriptResult result;
-  FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) {
-    ADD_FAILURE() << "cannot run " << command;
-    return result;
-  }
-  char buffer[4096];
-  while (size_t n = fread(buffer, 1, sizeof buffer, pipe)) result.report.append(buffer, n);
-  const int status = pclose(pipe);
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  result.exit_code = run.exit_code;
+  result.report = std::move(run.output);
   // "output<TAB>name<TAB>dtype<TAB>max_abs_diff[<TAB>problem]" per output.
   std::istringstream lines(result.report);
   for (std::string line; std::getline(lines, line);) {

@@ -1,5 +1,6 @@
-// Running exported ONNX models with onnxruntime (CPU) under node, through tools/onnx/compare_onnxruntime.js:
-// finding the runtime, writing a model with its inputs and expected outputs, and reading the script's report.
+// Running exported ONNX models with onnxruntime (CPU), through tools/onnx/compare_onnxruntime.py and the
+// python of tests/verify_python.h: whether the runtime is installed, writing a model with its inputs and
+// expected outputs, and reading the script's report.
 #ifndef TESTS_ONNX_ONNX_RUNTIME_UTIL_H_
 #define TESTS_ONNX_ONNX_RUNTIME_UTIL_H_
 
@@ -12,13 +13,9 @@
 
 namespace onnx_test {
 
-// The node_modules directory holding onnxruntime-node: $ONNXRUNTIME_NODE_PATH, else
-// <source>/build/onnxruntime/node_modules; "" if neither holds it.
-std::string OnnxRuntimeModules();
-// True when node runs and onnxruntime-node is found.
-bool OnnxRuntimeAvailable();
-// How to install the runtime (the skip message of tests that need it).
-extern const char kHowToInstall[];
+// "" when the python of tests/verify_python.h has onnxruntime and numpy; otherwise what is missing and how to
+// install it, the message of the tests that then skip.
+std::string OnnxRuntimeMissing();
 // `s` in single quotes, for a shell command.
 std::string Quote(const std::string& s);
 
@@ -27,7 +24,7 @@ struct NamedTensor {
   graph::Tensor tensor;
 };
 
-// A model, its inputs and the expected outputs written as compare_onnxruntime.js reads them (manifest.json
+// A model, its inputs and the expected outputs written as compare_onnxruntime.py reads them (manifest.json
 // and raw little-endian files), in a new directory under the test's temporary directory.
 std::filesystem::path WriteCase(const std::string& tag, const std::string& model_bytes,
                                 const std::vector<NamedTensor>& inputs,
@@ -40,7 +37,7 @@ struct ScriptResult {
   double worst_float = 0;
 };
 
-// Runs tools/onnx/compare_onnxruntime.js with `args` (already quoted).
+// Runs tools/onnx/compare_onnxruntime.py with `args` (already quoted).
 ScriptResult RunCompareScript(const std::string& args);
 
 }  // namespace onnx_test
